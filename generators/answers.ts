@@ -1,0 +1,122 @@
+/**
+ * Options → complete answers: flags win, then prompts (only on a terminal and
+ * only for what is missing), then defaults (with --yes). The prompt library is
+ * imported only when a prompt is really shown, which keeps the flag path fast.
+ */
+import { basename, resolve } from 'node:path';
+import { catalogue, editions, findTarget, templateNames, type Edition, type TemplateName } from './catalogue.js';
+import type { CreateOptions } from './args.js';
+import { crateNameProblem, suggestCrateName } from './crate-name.js';
+import { CancelledError, UsageError } from './errors.js';
+import type { Answers } from './plan.js';
+
+export interface Choice {
+  name: string;
+  value: string;
+  description?: string;
+}
+
+/** A question the generator may ask: the CLI asks it with @inquirer/prompts, plop with its inquirer. */
+export interface QuestionSpec {
+  key: 'directory' | 'target' | 'template' | 'edition';
+  flag: string;
+  message: string;
+  defaultValue: string;
+  choices?: Choice[];
+}
+
+export const defaults = {
+  directory: 'freestanding-app',
+  target: 'host',
+  template: 'hello' as TemplateName,
+  edition: '2024' as Edition,
+  linkArgs: 'build-rs',
+} as const;
+
+const templateDescriptions: Record<TemplateName, string> = {
+  hello: 'prints "Hello, world!" and exits 0 where the target can run',
+  minimal: 'the blog\'s body: `loop {}`',
+};
+
+export const questions: QuestionSpec[] = [
+  { key: 'directory', flag: '[directory]', message: 'Project directory', defaultValue: defaults.directory },
+  {
+    key: 'target', flag: '--target', message: 'Target', defaultValue: defaults.target,
+    choices: catalogue.map((target) => ({ name: target.id, value: target.id, description: target.description })),
+  },
+  {
+    key: 'template', flag: '--template', message: 'Template', defaultValue: defaults.template,
+    choices: templateNames.map((name) => ({ name, value: name, description: templateDescriptions[name] })),
+  },
+  {
+    key: 'edition', flag: '--edition', message: 'Rust edition', defaultValue: defaults.edition,
+    choices: [...editions].reverse().map((year) => ({ name: year, value: year })),
+  },
+];
+
+/** Asks one question; resolves to the answer. */
+export type Ask = (question: QuestionSpec) => Promise<string>;
+
+/** The terminal prompt, loaded on first use. Ctrl-C becomes CancelledError. */
+export const askOnTerminal: Ask = async (question) => {
+  const { input, select } = await import('@inquirer/prompts');
+  try {
+    if (question.choices) {
+      return await select({ message: question.message, choices: question.choices, default: question.defaultValue });
+    }
+    return await input({ message: question.message, default: question.defaultValue });
+  } catch (error) {
+    if ((error as Error).name === 'ExitPromptError') throw new CancelledError();
+    throw error;
+  }
+};
+
+function nameFromDirectory(directory: string): string {
+  return basename(resolve(directory));
+}
+
+export interface AnswerSources {
+  /** True when stdin and stdout are a terminal. */
+  interactive: boolean;
+  ask: Ask;
+}
+
+export async function resolveAnswers(options: CreateOptions, sources: AnswerSources): Promise<Answers> {
+  const given: Partial<Record<QuestionSpec['key'], string>> = {
+    directory: options.directory,
+    target: options.target,
+    template: options.template,
+    edition: options.edition ?? (options.yes || sources.interactive ? undefined : defaults.edition),
+  };
+  const missing = questions.filter((question) => given[question.key] === undefined);
+  if (missing.length > 0 && !options.yes && !sources.interactive) {
+    const flags = missing.map((question) => question.flag).join(', ');
+    throw new UsageError(`missing ${flags} and no terminal to ask on; pass ${missing.length > 1 ? 'them' : 'it'}, or --yes for the defaults`);
+  }
+  const answered: Record<string, string> = {};
+  for (const question of questions) {
+    answered[question.key] = given[question.key]
+      ?? (options.yes ? question.defaultValue : await sources.ask(question));
+  }
+  const target = findTarget(answered.target);
+  if (!target) throw new UsageError(`unknown target "${answered.target}"; see --list-targets`);
+  if (options.linkArgs === 'cargo-config' && target.kind !== 'host') {
+    throw new UsageError(`--link-args applies to host targets only; ${target.id} takes its linker script from build.rs`);
+  }
+  const directory = answered.directory;
+  if (directory.trim() === '') throw new UsageError('the project directory cannot be empty');
+  const name = options.name ?? nameFromDirectory(directory);
+  const problem = crateNameProblem(name);
+  if (problem) {
+    const how = options.name === undefined ? 'pass --name' : 'use --name';
+    throw new UsageError(`invalid crate name: ${problem}; ${how} ${suggestCrateName(name)}`);
+  }
+  return {
+    directory,
+    name,
+    target: answered.target,
+    template: answered.template as TemplateName,
+    edition: answered.edition as Edition,
+    linkArgs: options.linkArgs ?? defaults.linkArgs,
+  };
+}

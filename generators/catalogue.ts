@@ -1,0 +1,297 @@
+/**
+ * The target catalogue: the single source for prompts, flags, `--list-targets`,
+ * the templates chosen, the README's target table, `doctor` and the test matrix.
+ * Adding a target is one entry here (plus, for a new family, its template folder).
+ */
+
+export type TargetKind = 'host' | 'bare-metal';
+
+/** A folder under `templates/rust/` holding main.hello.rs, main.minimal.rs and, for bare metal, link.x.hbs. */
+export type Family = 'host' | 'cortex-m' | 'aarch64' | 'riscv' | 'x86_64';
+
+export type HostOs = 'linux' | 'windows' | 'macos';
+
+/** How a built binary is checked: its header, and the symbol its entry point must be. */
+export type Inspection =
+  | { format: 'elf'; machine: 'x86-64' | 'aarch64' | 'arm' | 'riscv'; bits: 32 | 64; entrySymbol: string }
+  | { format: 'pe'; entrySymbol: string }
+  | { format: 'macho'; arch: 'x86_64' | 'arm64'; entrySymbol: string };
+
+/** One compiler triple a project of this target is built for, and how CI proves it. */
+export interface BuildProof {
+  triple: string;
+  /** rustup: the stable toolchain on every machine. xcargo: Debian's cargo with build-std (scripts/xcargo). */
+  toolchain: 'rustup' | 'xcargo';
+  inspect: Inspection;
+  /** How the hello is run in CI; absent: built and inspected only. */
+  run?: { via: 'native' | 'cargo-runner' | 'qemu-user' | 'wine'; command?: string[] };
+}
+
+export interface QemuBoard {
+  /** Program, e.g. qemu-system-arm. */
+  program: string;
+  machine: string;
+  cpu?: string;
+  /** Arguments between -machine/-cpu and -kernel (cargo appends the ELF path). */
+  extraArgs: string[];
+  /** Debian package and Homebrew formula that provide `program`. */
+  aptPackage: string;
+  brewFormula: string;
+  /** One line on what the board is, for README and --list-targets. */
+  summary: string;
+}
+
+export interface MemoryMap {
+  flashOrigin: string;
+  flashLength: string;
+  ramOrigin: string;
+  ramLength: string;
+}
+
+interface TargetBase {
+  id: string;
+  description: string;
+  family: Family;
+  /** Whether the generated hello really runs (natively or in QEMU) and exits 0. */
+  runnable: boolean;
+  /** How it runs, for the README and the generated project's README. */
+  runs: string;
+  /** Triples CI builds for this target, with inspection and runs. */
+  proofs: BuildProof[];
+  /** Short, target-specific facts for the generated README. */
+  notes: string[];
+}
+
+export interface HostTarget extends TargetBase {
+  kind: 'host';
+  /** Operating systems whose entry code the project carries. */
+  oses: HostOs[];
+}
+
+export interface BareMetalTarget extends TargetBase {
+  kind: 'bare-metal';
+  triple: string;
+  memory: MemoryMap;
+  /** QEMU board whose CPU matches the target; absent when QEMU has none. */
+  board?: QemuBoard;
+  /** Extra rustflags for `.cargo/config.toml`, with the reason. */
+  rustflags?: { flags: string[]; why: string };
+}
+
+export type Target = HostTarget | BareMetalTarget;
+
+/** Arguments that route both semihosting and the UART to stdout. */
+const stdioArgs = [
+  '-display', 'none', '-monitor', 'none',
+  '-chardev', 'stdio,mux=on,id=c0', '-serial', 'chardev:c0',
+  '-semihosting-config', 'enable=on,target=native,chardev=c0',
+];
+
+const armBoard = (machine: string, cpu: string, summary: string): QemuBoard => ({
+  program: 'qemu-system-arm', machine, cpu, extraArgs: stdioArgs,
+  aptPackage: 'qemu-system-arm', brewFormula: 'qemu', summary,
+});
+
+const cortexM = (
+  triple: string, description: string, board: QemuBoard, memory: MemoryMap,
+): BareMetalTarget => ({
+  id: triple, kind: 'bare-metal', triple, description, family: 'cortex-m', memory, board,
+  runnable: true, runs: `QEMU ${board.machine} (${board.summary})`,
+  proofs: [{
+    triple, toolchain: 'xcargo', run: { via: 'cargo-runner' },
+    inspect: { format: 'elf', machine: 'arm', bits: 32, entrySymbol: 'reset' },
+  }],
+  notes: [
+    'Output goes through semihosting: it needs a debugger (probe-rs, OpenOCD) or QEMU attached; on a board without one, `bkpt` halts the core. Use a UART for production.',
+  ],
+});
+
+const linuxX64: BuildProof = {
+  triple: 'x86_64-unknown-linux-gnu', toolchain: 'rustup', run: { via: 'native' },
+  inspect: { format: 'elf', machine: 'x86-64', bits: 64, entrySymbol: '_start' },
+};
+const linuxArm64: BuildProof = {
+  triple: 'aarch64-unknown-linux-gnu', toolchain: 'xcargo', run: { via: 'qemu-user', command: ['qemu-aarch64'] },
+  inspect: { format: 'elf', machine: 'aarch64', bits: 64, entrySymbol: '_start' },
+};
+const windowsX64: BuildProof = {
+  triple: 'x86_64-pc-windows-msvc', toolchain: 'xcargo',
+  inspect: { format: 'pe', entrySymbol: '_start' },
+};
+const macosX64: BuildProof = {
+  triple: 'x86_64-apple-darwin', toolchain: 'xcargo',
+  inspect: { format: 'macho', arch: 'x86_64', entrySymbol: '__start' },
+};
+const macosArm64: BuildProof = {
+  triple: 'aarch64-apple-darwin', toolchain: 'xcargo',
+  inspect: { format: 'macho', arch: 'arm64', entrySymbol: '__start' },
+};
+
+export const catalogue: readonly Target[] = [
+  {
+    id: 'host', kind: 'host', family: 'host', oses: ['linux', 'windows', 'macos'],
+    description: 'The machine you build on: one project that builds on Linux, Windows and macOS',
+    runnable: true, runs: 'natively',
+    proofs: [linuxX64, linuxArm64, windowsX64, macosX64, macosArm64],
+    notes: [],
+  },
+  {
+    id: 'linux', kind: 'host', family: 'host', oses: ['linux'],
+    description: 'Linux on x86_64 or aarch64, no libc: raw write/exit_group syscalls',
+    runnable: true, runs: 'natively',
+    proofs: [linuxX64, linuxArm64], notes: [],
+  },
+  {
+    id: 'windows', kind: 'host', family: 'host', oses: ['windows'],
+    description: 'Windows on x86_64 (MSVC ABI), no C runtime',
+    runnable: true, runs: 'natively on Windows',
+    proofs: [windowsX64], notes: [],
+  },
+  {
+    id: 'macos', kind: 'host', family: 'host', oses: ['macos'],
+    description: 'macOS on x86_64 or Apple silicon, no C runtime: raw syscalls',
+    runnable: true, runs: 'natively on macOS',
+    proofs: [macosX64, macosArm64], notes: [],
+  },
+  cortexM('thumbv6m-none-eabi', 'Arm Cortex-M0 and M0+',
+    armBoard('microbit', 'cortex-m0', 'BBC micro:bit, nRF51 Cortex-M0'),
+    { flashOrigin: '0x00000000', flashLength: '256K', ramOrigin: '0x20000000', ramLength: '16K' }),
+  cortexM('thumbv7m-none-eabi', 'Arm Cortex-M3',
+    armBoard('lm3s6965evb', 'cortex-m3', 'TI Stellaris LM3S6965, Cortex-M3'),
+    { flashOrigin: '0x00000000', flashLength: '256K', ramOrigin: '0x20000000', ramLength: '64K' }),
+  cortexM('thumbv7em-none-eabi', 'Arm Cortex-M4 and M7, soft-float ABI',
+    armBoard('mps2-an386', 'cortex-m4', 'Arm MPS2 AN386, Cortex-M4'),
+    { flashOrigin: '0x00000000', flashLength: '4M', ramOrigin: '0x20000000', ramLength: '4M' }),
+  cortexM('thumbv7em-none-eabihf', 'Arm Cortex-M4F and M7F, hardware floating point (the blog\'s target)',
+    armBoard('mps2-an386', 'cortex-m4', 'Arm MPS2 AN386, Cortex-M4F'),
+    { flashOrigin: '0x00000000', flashLength: '4M', ramOrigin: '0x20000000', ramLength: '4M' }),
+  cortexM('thumbv8m.main-none-eabihf', 'Arm Cortex-M33 and M35P (Armv8-M Mainline), hardware floating point',
+    armBoard('mps2-an505', 'cortex-m33', 'Arm MPS2 AN505, Cortex-M33'),
+    { flashOrigin: '0x10000000', flashLength: '4M', ramOrigin: '0x38000000', ramLength: '4M' }),
+  {
+    id: 'aarch64-unknown-none', kind: 'bare-metal', triple: 'aarch64-unknown-none', family: 'aarch64',
+    description: 'AArch64 (Armv8-A) bare metal, e.g. Cortex-A53 boards',
+    memory: { flashOrigin: '0x00000000', flashLength: '128M', ramOrigin: '0x40080000', ramLength: '127M' },
+    board: {
+      program: 'qemu-system-aarch64', machine: 'virt', cpu: 'cortex-a53', extraArgs: stdioArgs,
+      aptPackage: 'qemu-system-arm', brewFormula: 'qemu', summary: 'QEMU virt, Cortex-A53',
+    },
+    runnable: true, runs: 'QEMU virt (Cortex-A53)',
+    proofs: [{
+      triple: 'aarch64-unknown-none', toolchain: 'xcargo', run: { via: 'cargo-runner' },
+      inspect: { format: 'elf', machine: 'aarch64', bits: 64, entrySymbol: '_start' },
+    }],
+    notes: ['Output goes through semihosting (`hlt #0xf000`), which needs QEMU or a debugger; a real board wants a UART driver.'],
+  },
+  {
+    id: 'riscv32imac-unknown-none-elf', kind: 'bare-metal', triple: 'riscv32imac-unknown-none-elf', family: 'riscv',
+    description: 'RISC-V 32-bit microcontrollers (RV32IMAC), e.g. ESP32-C6-class cores',
+    memory: { flashOrigin: '0x80000000', flashLength: '64M', ramOrigin: '0x80000000', ramLength: '64M' },
+    board: {
+      program: 'qemu-system-riscv32', machine: 'virt', extraArgs: ['-bios', 'none', ...stdioArgs],
+      aptPackage: 'qemu-system-misc', brewFormula: 'qemu', summary: 'QEMU virt, RV32',
+    },
+    runnable: true, runs: 'QEMU virt (RV32, no firmware)',
+    proofs: [{
+      triple: 'riscv32imac-unknown-none-elf', toolchain: 'xcargo', run: { via: 'cargo-runner' },
+      inspect: { format: 'elf', machine: 'riscv', bits: 32, entrySymbol: '_start' },
+    }],
+    notes: ['QEMU jumps to the start of RAM, not to the ELF entry, so `_start` is placed first there.'],
+  },
+  {
+    id: 'riscv64gc-unknown-none-elf', kind: 'bare-metal', triple: 'riscv64gc-unknown-none-elf', family: 'riscv',
+    description: 'RISC-V 64-bit application cores (RV64GC) in machine mode',
+    memory: { flashOrigin: '0x80000000', flashLength: '128M', ramOrigin: '0x80000000', ramLength: '128M' },
+    board: {
+      program: 'qemu-system-riscv64', machine: 'virt', extraArgs: ['-bios', 'none', ...stdioArgs],
+      aptPackage: 'qemu-system-misc', brewFormula: 'qemu', summary: 'QEMU virt, RV64',
+    },
+    runnable: true, runs: 'QEMU virt (RV64, no firmware)',
+    proofs: [{
+      triple: 'riscv64gc-unknown-none-elf', toolchain: 'xcargo', run: { via: 'cargo-runner' },
+      inspect: { format: 'elf', machine: 'riscv', bits: 64, entrySymbol: '_start' },
+    }],
+    notes: ['QEMU jumps to the start of RAM, not to the ELF entry, so `_start` is placed first there.'],
+  },
+  {
+    id: 'x86_64-unknown-none', kind: 'bare-metal', triple: 'x86_64-unknown-none', family: 'x86_64',
+    description: 'x86_64 bare metal, booted by QEMU through a Xen PVH note (the blog\'s next posts go this way)',
+    memory: { flashOrigin: '0x00100000', flashLength: '16M', ramOrigin: '0x00100000', ramLength: '16M' },
+    board: {
+      program: 'qemu-system-x86_64', machine: 'pc', extraArgs: [
+        '-display', 'none', '-monitor', 'none', '-chardev', 'stdio,mux=on,id=c0', '-serial', 'chardev:c0',
+        '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',
+      ],
+      aptPackage: 'qemu-system-x86', brewFormula: 'qemu', summary: 'QEMU PC, PVH boot',
+    },
+    runnable: true, runs: 'QEMU pc (PVH boot, COM1 serial)',
+    proofs: [{
+      triple: 'x86_64-unknown-none', toolchain: 'xcargo', run: { via: 'cargo-runner' },
+      inspect: { format: 'elf', machine: 'x86-64', bits: 64, entrySymbol: '_start' },
+    }],
+    notes: [],
+  },
+];
+
+export const templateNames = ['hello', 'minimal'] as const;
+export type TemplateName = (typeof templateNames)[number];
+
+export const editions = ['2018', '2021', '2024'] as const;
+export type Edition = (typeof editions)[number];
+
+export const linkArgModes = ['build-rs', 'cargo-config'] as const;
+export type LinkArgMode = (typeof linkArgModes)[number];
+
+/** Oldest Rust that builds every variant: `#[unsafe(naked)]` + `naked_asm!` are stable since 1.88. */
+export const minimumRust = '1.88';
+
+export function findTarget(id: string): Target | undefined {
+  return catalogue.find((target) => target.id === id);
+}
+
+/** The runner line for `.cargo/config.toml`; cargo appends the binary's path. */
+export function runnerCommand(board: QemuBoard): string {
+  const cpu = board.cpu ? ['-cpu', board.cpu] : [];
+  return [board.program, '-machine', board.machine, ...cpu, ...board.extraArgs, '-kernel'].join(' ');
+}
+
+/** What `--list-targets --json` prints for one target. */
+export function describeTarget(target: Target) {
+  return {
+    id: target.id,
+    kind: target.kind,
+    ...(target.kind === 'bare-metal' ? { triple: target.triple } : {}),
+    description: target.description,
+    runnable: target.runnable,
+  };
+}
+
+/** What each host operating system needs to link a binary without its C runtime. */
+export interface HostOsFacts {
+  os: HostOs;
+  label: string;
+  /** `cfg(...)` that selects it, for `.cargo/config.toml`. */
+  cfg: string;
+  /** Linker arguments for the binary, the blog's plus what a working binary needs. */
+  linkArgs: string[];
+  /** Why each argument is there, one line for the generated files. */
+  why: string;
+}
+
+export const hostOsFacts: Record<HostOs, HostOsFacts> = {
+  linux: {
+    os: 'linux', label: 'Linux', cfg: 'cfg(target_os = "linux")',
+    linkArgs: ['-nostartfiles', '-static', '-Wl,--build-id=none', '-Wl,-n'],
+    why: 'no crt1.o (our own _start), a static non-PIE image, no build-id note, no page alignment of sections',
+  },
+  windows: {
+    os: 'windows', label: 'Windows', cfg: 'cfg(target_os = "windows")',
+    linkArgs: ['/ENTRY:_start', '/SUBSYSTEM:console'],
+    why: 'our _start instead of mainCRTStartup; a console program',
+  },
+  macos: {
+    os: 'macos', label: 'macOS', cfg: 'cfg(target_os = "macos")',
+    linkArgs: ['-e', '__start', '-static', '-nostartfiles'],
+    why: '_start (Mach-O symbol __start) as the entry; no crt0 or libSystem start-up',
+  },
+};

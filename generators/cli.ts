@@ -1,0 +1,103 @@
+/**
+ * The command: args → answers → plan → render → write (→ verify). Every
+ * expected failure ends as one line on stderr and a non-zero exit status.
+ */
+import { readFileSync } from 'node:fs';
+import { catalogue, describeTarget } from './catalogue.js';
+import { parseCommandLine, usage, type CreateOptions } from './args.js';
+import { askOnTerminal, resolveAnswers } from './answers.js';
+import { CancelledError, UsageError } from './errors.js';
+import { generateFiles } from './freestanding.js';
+import { nextSteps } from './next-steps.js';
+import { destinationState, removeStagingFolders, writeProject } from './write.js';
+
+function packageVersion(): string {
+  const manifest = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+function listTargets(json: boolean): string {
+  if (json) return JSON.stringify(catalogue.map(describeTarget), null, 2);
+  const width = Math.max(...catalogue.map((target) => target.id.length));
+  return catalogue
+    .map((target) => `${target.id.padEnd(width)}  ${target.kind.padEnd(10)}  ${target.description}\n${' '.repeat(width + 14)}runs: ${target.runs}`)
+    .join('\n');
+}
+
+async function create(options: CreateOptions): Promise<number> {
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const answers = await resolveAnswers(options, { interactive, ask: askOnTerminal });
+  const files = generateFiles(answers);
+  const listing = files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) }));
+  const steps = nextSteps(answers);
+  const summary = { ...answers, files: listing, nextSteps: steps };
+
+  if (options.dryRun) {
+    // Refuse here too, so a dry run predicts the real one.
+    if (destinationState(answers.directory) === 'non-empty' && !options.force) {
+      throw new UsageError(`${answers.directory} is not empty; choose a new directory, or pass --force to overwrite only the files it generates`);
+    }
+    if (options.json) console.log(JSON.stringify({ dryRun: true, ...summary }, null, 2));
+    else {
+      console.log(`Would write ${files.length} files to ${answers.directory}:`);
+      for (const file of listing) console.log(`  ${file.path}  (${file.size} bytes)`);
+    }
+    return 0;
+  }
+
+  writeProject(answers.directory, files, options.force);
+  if (options.json && !options.verify) {
+    console.log(JSON.stringify({ created: true, ...summary }, null, 2));
+  } else if (!options.json) {
+    console.log(`Created ${answers.name} in ${answers.directory}: ${answers.target}, ${answers.template}, edition ${answers.edition} (${files.length} files).`);
+    console.log('\nNext steps:');
+    for (const step of steps) console.log(`  ${step}`);
+  }
+  if (options.verify) {
+    const { verifyProject } = await import('./verify.js');
+    const result = await verifyProject(answers, { json: options.json });
+    if (options.json) console.log(JSON.stringify({ created: true, ...summary, verify: result }, null, 2));
+    return result.ok ? 0 : 1;
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseCommandLine(argv);
+  switch (options.command) {
+    case 'help':
+      console.log(usage);
+      return 0;
+    case 'version':
+      console.log(packageVersion());
+      return 0;
+    case 'list-targets':
+      console.log(listTargets(options.json));
+      return 0;
+    case 'doctor': {
+      const { runDoctor } = await import('./doctor.js');
+      return runDoctor(options);
+    }
+    case 'create':
+      return create(options);
+  }
+}
+
+process.on('SIGINT', () => {
+  removeStagingFolders();
+  process.exit(130);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    removeStagingFolders();
+    if (error instanceof UsageError || error instanceof CancelledError) {
+      console.error(`create-freestanding: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else {
+      console.error(`create-freestanding: internal error: ${(error as Error).stack ?? String(error)}`);
+      process.exitCode = 70;
+    }
+  },
+);

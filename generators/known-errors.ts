@@ -1,0 +1,107 @@
+/**
+ * The errors readers of "A Freestanding Rust Binary" hit, each with the one line
+ * that explains it. The generated README lists those that apply to its target;
+ * the project's README lists them all.
+ */
+import type { LinkArgMode, Target } from './catalogue.js';
+
+export interface KnownError {
+  /** The compiler's or linker's words, as they appear. */
+  error: string;
+  /** Why it happens and what fixes it, one line. */
+  fix: string;
+}
+
+type Applies = (target: Target, linkArgs: LinkArgMode) => boolean;
+
+const always: Applies = () => true;
+const bareMetal: Applies = (target) => target.kind === 'bare-metal';
+const hasOs = (os: string): Applies => (target) => target.kind === 'host' && target.oses.some((o) => o === os);
+
+const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
+  {
+    applies: always,
+    entry: {
+      error: 'found duplicate lang item `panic_impl`',
+      fix: 'The test harness brings std\'s panic handler. This project keeps logic in src/lib.rs (`no_std` except under test), marks the binary `test = false` and gates the handler with `#[cfg(not(test))]`; test with the command above.',
+    },
+  },
+  {
+    applies: always,
+    entry: {
+      error: 'unsafe attribute used without unsafe',
+      fix: 'Edition 2024 requires `#[unsafe(no_mangle)]`; this project writes it that way, which every edition accepts since Rust 1.82.',
+    },
+  },
+  {
+    applies: always,
+    entry: {
+      error: 'unwinding panics are not supported without std',
+      fix: '`panic = "abort"` must be set for both profiles in Cargo.toml (it is); a workspace ignores member profiles, so copy them to the workspace root.',
+    },
+  },
+  {
+    applies: bareMetal,
+    entry: {
+      error: 'can\'t find crate for `core`',
+      fix: 'The target\'s precompiled core is not installed: run `rustup target add <triple>` once (rustup 1.28+ does not install rust-toolchain.toml targets by itself), or `rustup toolchain install`.',
+    },
+  },
+  {
+    applies: bareMetal,
+    entry: {
+      error: 'linker `rust-lld` not found',
+      fix: 'rust-lld ships with rustup\'s toolchains; with a distribution\'s rustc set `linker = "ld.lld"` for the target in .cargo/config.toml.',
+    },
+  },
+  {
+    applies: hasOs('linux'),
+    entry: {
+      error: 'duplicate symbol: _start (or: multiple definition of `_start`)',
+      fix: 'The C runtime\'s crt1.o defines _start too: the binary must link with `-nostartfiles`, which build.rs (or .cargo/config.toml) passes.',
+    },
+  },
+  {
+    applies: hasOs('linux'),
+    entry: {
+      error: 'Segmentation fault right after start',
+      fix: 'A plain `extern "C" fn _start` runs with the stack misaligned by 8 bytes; src/os/linux.rs enters through a naked `_start` that aligns it before calling Rust.',
+    },
+  },
+  {
+    applies: hasOs('linux'),
+    entry: {
+      error: 'undefined symbol: rust_eh_personality',
+      fix: 'rustup\'s prebuilt core refers to it once formatting is linked, even with panic = "abort"; src/os/linux.rs defines an empty one.',
+    },
+  },
+  {
+    applies: hasOs('windows'),
+    entry: {
+      error: 'LNK1561: entry point must be defined / undefined symbol: mainCRTStartup',
+      fix: 'The linker looks for the C runtime\'s entry: pass `/ENTRY:_start` (build.rs does).',
+    },
+  },
+  {
+    applies: hasOs('windows'),
+    entry: {
+      error: 'LNK1221: a subsystem can\'t be inferred and must be defined',
+      fix: 'Without a `main` the linker cannot guess: pass `/SUBSYSTEM:console` (build.rs does).',
+    },
+  },
+  {
+    applies: hasOs('macos'),
+    entry: {
+      error: 'ld: entry point (_main) undefined / library not found for -lcrt0.o',
+      fix: 'macOS links crt0 and looks for _main by default: pass `-e __start -static -nostartfiles` (build.rs does).',
+    },
+  },
+];
+
+export function knownErrorsFor(target: Target, linkArgs: LinkArgMode): KnownError[] {
+  return catalogueOfErrors.filter(({ applies }) => applies(target, linkArgs)).map(({ entry }) => entry);
+}
+
+export function allKnownErrors(): KnownError[] {
+  return catalogueOfErrors.map(({ entry }) => entry);
+}

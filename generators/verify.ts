@@ -1,0 +1,71 @@
+/**
+ * --verify: build the generated project with the machine's cargo and, where
+ * the target runs here, run it and check what it prints. Ends with one line.
+ */
+import { resolve } from 'node:path';
+import { execa } from 'execa';
+import { findTarget } from './catalogue.js';
+import { diagnose, formatReport } from './doctor.js';
+import type { Answers } from './plan.js';
+
+export interface VerifyResult {
+  ok: boolean;
+  /** The last line printed: what was verified, or what failed. */
+  summary: string;
+  built: boolean;
+  ran: boolean;
+}
+
+const expectedOutput = 'Hello, world!\n';
+
+export async function verifyProject(answers: Answers, options: { json: boolean }): Promise<VerifyResult> {
+  const target = findTarget(answers.target)!;
+  const cwd = resolve(answers.directory);
+  const interactive = Boolean(process.stderr.isTTY) && !options.json;
+  // Progress and logs go to stderr so that --json keeps stdout parseable.
+  const log = (line: string) => console.error(interactive ? line : `verify: ${line}`);
+  const finish = (result: VerifyResult) => {
+    console.error(result.summary);
+    return result;
+  };
+
+  const report = await diagnose(target, cwd);
+  if (!report.ok) {
+    console.error(formatReport(report));
+    const missing = report.checks.filter((check) => !check.ok).map((check) => `${check.name} (${check.fix})`);
+    return finish({ ok: false, built: false, ran: false, summary: `verify failed: missing ${missing.join('; ')}` });
+  }
+
+  log('cargo build --release');
+  const build = await execa('cargo', ['build', '--release'], {
+    cwd, reject: false, all: true,
+    // On a terminal cargo draws its own progress; otherwise its lines are logged as they come.
+    stdio: interactive ? 'inherit' : 'pipe',
+    lines: false,
+  });
+  if (!interactive && build.all) for (const line of String(build.all).split('\n')) if (line) log(line);
+  if (build.exitCode !== 0) {
+    return finish({ ok: false, built: false, ran: false, summary: `verify failed: cargo build --release exited with ${build.exitCode}` });
+  }
+
+  const runsHere = answers.template === 'hello' && target.runnable;
+  if (!runsHere) {
+    const why = answers.template === 'minimal' ? 'minimal loops forever, so it is not run' : 'this target cannot run here';
+    return finish({ ok: true, built: true, ran: false, summary: `verified: ${answers.name} builds for ${target.id} (${why})` });
+  }
+
+  log('cargo run --release');
+  const run = await execa('cargo', ['run', '--release', '--quiet'], { cwd, reject: false, timeout: 60_000, stripFinalNewline: false });
+  const stdout = String(run.stdout);
+  if (run.timedOut) {
+    return finish({ ok: false, built: true, ran: true, summary: 'verify failed: the program did not exit within 60 s' });
+  }
+  if (run.exitCode !== 0 || stdout !== expectedOutput) {
+    if (run.stderr) log(String(run.stderr));
+    return finish({
+      ok: false, built: true, ran: true,
+      summary: `verify failed: expected "Hello, world!" and exit 0, got ${JSON.stringify(stdout)} and exit ${run.exitCode}`,
+    });
+  }
+  return finish({ ok: true, built: true, ran: true, summary: `verified: ${answers.name} builds and runs on ${target.id}: Hello, world!` });
+}

@@ -1,0 +1,86 @@
+/**
+ * Rendered files → disk, all or nothing. A new project is written into a
+ * staging folder beside the destination and renamed into place in one step;
+ * with --force each file is replaced atomically, and nothing else is touched.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from './errors.js';
+import type { RenderedFile } from './render.js';
+
+export type DestinationState = 'missing' | 'empty' | 'non-empty';
+
+export function destinationState(directory: string): DestinationState {
+  if (!existsSync(directory)) return 'missing';
+  if (!statSync(directory).isDirectory()) {
+    throw new UsageError(`${directory} exists and is not a directory; choose another name`);
+  }
+  return readdirSync(directory).length === 0 ? 'empty' : 'non-empty';
+}
+
+/** Staging folders still on disk, removed if the process is interrupted. */
+const inFlight = new Set<string>();
+
+export function removeStagingFolders(): void {
+  for (const folder of inFlight) rmSync(folder, { recursive: true, force: true });
+  inFlight.clear();
+}
+
+function writeAll(root: string, files: RenderedFile[]): void {
+  for (const file of files) {
+    const path = join(root, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.contents);
+  }
+}
+
+function writeFresh(directory: string, files: RenderedFile[], state: DestinationState): void {
+  const parent = dirname(resolve(directory));
+  mkdirSync(parent, { recursive: true });
+  const staging = join(parent, `.${basename(resolve(directory))}.create-freestanding-${process.pid}`);
+  inFlight.add(staging);
+  try {
+    writeAll(staging, files);
+    if (state === 'empty') rmdirSync(directory);
+    renameSync(staging, directory);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    inFlight.delete(staging);
+  }
+}
+
+function overwriteInPlace(directory: string, files: RenderedFile[]): void {
+  for (const file of files) {
+    const path = join(directory, file.path);
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      throw new UsageError(`${path} is a directory where a generated file belongs; move it away and retry`);
+    }
+  }
+  for (const file of files) {
+    const path = join(directory, file.path);
+    const temporary = `${path}.create-freestanding-${process.pid}`;
+    mkdirSync(dirname(path), { recursive: true });
+    inFlight.add(temporary);
+    try {
+      writeFileSync(temporary, file.contents);
+      renameSync(temporary, path);
+    } finally {
+      rmSync(temporary, { force: true });
+      inFlight.delete(temporary);
+    }
+  }
+}
+
+export function writeProject(directory: string, files: RenderedFile[], force: boolean): void {
+  const state = destinationState(directory);
+  if (state === 'non-empty') {
+    if (!force) {
+      throw new UsageError(
+        `${directory} is not empty; choose a new directory, or pass --force to overwrite only the ${files.length} files it generates (nothing is deleted)`,
+      );
+    }
+    overwriteInPlace(directory, files);
+    return;
+  }
+  writeFresh(directory, files, state);
+}

@@ -1,0 +1,45 @@
+/**
+ * The plop pack: `plop.load('create-freestanding')` in a monorepo's plopfile,
+ * or `plop` in this folder. It registers the same generator the CLI runs;
+ * files are rendered by our own strict, non-escaping Handlebars, not plop's.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { NodePlopAPI } from 'node-plop';
+import { questions } from './generators/answers.js';
+import { findTarget, type Edition, type TemplateName } from './generators/catalogue.js';
+import { crateNameProblem, suggestCrateName } from './generators/crate-name.js';
+import { generateFiles, generatorDescription, generatorName } from './generators/freestanding.js';
+import { writeProject } from './generators/write.js';
+
+type PlopAnswers = Record<'directory' | 'target' | 'template' | 'edition' | 'name', string> & { force?: boolean };
+
+export default function freestandingPlopPack(plop: NodePlopAPI): void {
+  plop.setGenerator(generatorName, {
+    description: generatorDescription,
+    prompts: [
+      ...questions.map((question) => (question.choices
+        ? { type: 'list', name: question.key, message: question.message, default: question.defaultValue, choices: question.choices.map(({ name, value }) => ({ name, value })) }
+        : { type: 'input', name: question.key, message: question.message, default: question.defaultValue })),
+      {
+        type: 'input', name: 'name', message: 'Crate name',
+        default: (answers: PlopAnswers) => suggestCrateName(answers.directory.split(/[\\/]/).pop() ?? ''),
+        validate: (name: string) => crateNameProblem(name) ?? true,
+      },
+    ],
+    actions: [
+      (raw) => {
+        const answers = raw as PlopAnswers;
+        if (!findTarget(answers.target)) throw new Error(`unknown target ${answers.target}`);
+        const problem = crateNameProblem(answers.name);
+        if (problem) throw new Error(`invalid crate name: ${problem}`);
+        const directory = isAbsolute(answers.directory) ? answers.directory : resolve(plop.getDestBasePath(), answers.directory);
+        const files = generateFiles({
+          directory, name: answers.name, target: answers.target,
+          template: answers.template as TemplateName, edition: answers.edition as Edition, linkArgs: 'build-rs',
+        });
+        writeProject(directory, files, Boolean(answers.force));
+        return `${files.length} files in ${directory}`;
+      },
+    ],
+  });
+}
