@@ -1,0 +1,38 @@
+/** The README's target table, derived from the catalogue (a test keeps README.md in sync). */
+import { catalogue, type BuildProof, type Target } from './catalogue.js';
+
+const formatNames = { elf: 'ELF', pe: 'PE', macho: 'Mach-O' } as const;
+const runNames = { native: 'run natively', 'cargo-runner': 'run in QEMU via `cargo run`', 'qemu-user': 'run under qemu-user', wine: 'run under Wine' } as const;
+
+function proofText(proof: BuildProof): string {
+  const inspected = `${formatNames[proof.inspect.format]} entry \`${proof.inspect.entrySymbol}\` checked`;
+  const ran = proof.run ? `, ${runNames[proof.run.via]}` : ', not run';
+  return `\`${proof.triple}\`: built, ${inspected}${ran}`;
+}
+
+function row(target: Target): string {
+  const triple = target.kind === 'bare-metal' ? `\`${target.triple}\`` : target.oses.join(', ');
+  const proofs = target.proofs.map(proofText).join('; ');
+  return `| \`${target.id}\` | ${target.kind} | ${triple} | ${target.description} | ${target.runs} | ${proofs} |`;
+}
+
+export const tableStart = '<!-- target-table:start (generated from generators/catalogue.ts; `npm run readme:targets`) -->';
+export const tableEnd = '<!-- target-table:end -->';
+
+export function targetTable(): string {
+  return [
+    tableStart,
+    '| id | kind | triple / OS | what it is | how hello runs | what CI proves |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...catalogue.map(row),
+    tableEnd,
+  ].join('\n');
+}
+
+/** README text with its target table replaced by the current one. */
+export function withTargetTable(readme: string): string {
+  const start = readme.indexOf(tableStart);
+  const end = readme.indexOf(tableEnd);
+  if (start < 0 || end < start) throw new Error('README.md has no target-table markers');
+  return readme.slice(0, start) + targetTable() + readme.slice(end + tableEnd.length);
+}

@@ -1,0 +1,154 @@
+/** The command's behaviour, through the real built CLI. */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { catalogue } from '../generators/catalogue.js';
+import { runCli, scratch } from './support/cli.js';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  cleanups.forEach((cleanup) => cleanup());
+  cleanups = [];
+});
+function tempDir() {
+  const { dir, cleanup } = scratch();
+  cleanups.push(cleanup);
+  return dir;
+}
+
+describe('create-freestanding', () => {
+  it('prints help and version', async () => {
+    const help = await runCli(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('--target <id>');
+    const version = await runCli(['-v']);
+    expect(version.stdout).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+  });
+
+  it('lists the catalogue as JSON with the documented fields', async () => {
+    const result = await runCli(['--list-targets', '--json']);
+    expect(result.exitCode).toBe(0);
+    const listed = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(listed.map((entry) => entry.id)).toEqual(catalogue.map((target) => target.id));
+    for (const entry of listed) {
+      expect(Object.keys(entry).sort()).toEqual(
+        entry.kind === 'bare-metal'
+          ? ['description', 'id', 'kind', 'runnable', 'triple']
+          : ['description', 'id', 'kind', 'runnable'],
+      );
+      expect(['host', 'bare-metal']).toContain(entry.kind);
+    }
+  });
+
+  it('fails fast without a terminal when answers are missing, naming the flags', async () => {
+    const dir = tempDir();
+    const started = Date.now();
+    const result = await runCli([join(dir, 'demo')]);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/missing --target, --template/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'demo'))).toBe(false);
+  });
+
+  it('with --yes takes the defaults: host, hello, edition 2024', async () => {
+    const dir = tempDir();
+    const result = await runCli([join(dir, 'my-os'), '--yes']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const manifest = readFileSync(join(dir, 'my-os', 'Cargo.toml'), 'utf8');
+    expect(manifest).toContain('name = "my-os"');
+    expect(manifest).toContain('edition = "2024"');
+    expect(existsSync(join(dir, 'my-os', 'src', 'os', 'linux.rs'))).toBe(true);
+    expect(result.stdout).toContain('cd ');
+    expect(result.stdout).toContain('cargo run --release');
+  });
+
+  it('prints the one-time rustup step for bare-metal targets', async () => {
+    const dir = tempDir();
+    const result = await runCli([join(dir, 'fw'), '-y', '-t', 'thumbv7em-none-eabihf']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('rustup target add thumbv7em-none-eabihf');
+  });
+
+  it('refuses a non-empty directory and touches nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const result = await runCli([dir, '-y', '--name', 'demo']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/not empty.*--force/);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
+  it('with --force overwrites generated files only and keeps the rest', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'extra.rs'), '// mine');
+    writeFileSync(join(dir, 'Cargo.toml'), 'old');
+    const result = await runCli([dir, '-y', '--force', '--name', 'demo']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(dir, 'src', 'extra.rs'), 'utf8')).toBe('// mine');
+    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toContain('name = "demo"');
+    expect(readdirSync(dir).filter((name) => name.includes('create-freestanding'))).toEqual([]);
+  });
+
+  it('--dry-run lists every file with its size and writes nothing', async () => {
+    const dir = tempDir();
+    const target = join(dir, 'demo');
+    const text = await runCli([target, '-y', '--dry-run']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(/Cargo\.toml {2}\(\d+ bytes\)/);
+    const json = await runCli([target, '-y', '--dry-run', '--json']);
+    const plan = JSON.parse(json.stdout) as { files: { path: string; size: number }[] };
+    expect(plan.files.map((file) => file.path)).toContain('src/main.rs');
+    expect(plan.files.every((file) => file.size > 0)).toBe(true);
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.each([
+    ['my os', /contains " ".*--name my-os/],
+    ['1st', /starts with a digit.*--name app-1st/],
+    ['fn', /Rust keyword/],
+    ['core', /built-in library/],
+    ['héllo!', /contains "!"/],
+  ])('rejects the crate name %j with a reason and a valid suggestion', async (name, message) => {
+    const dir = tempDir();
+    const result = await runCli([join(dir, 'x'), '-y', '--name', name]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('derives the crate name from the directory and rejects a bad one with a suggestion', async () => {
+    const dir = tempDir();
+    const result = await runCli([join(dir, 'My OS'), '-y']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/invalid crate name: "My OS" contains " "; pass --name my-os/);
+  });
+
+  it.each([
+    [['--target', 'nope'], /unknown target "nope"; choose one of: host, linux/],
+    [['--edition', '2015'], /--edition must be one of 2018, 2021, 2024/],
+    [['--template', 'big'], /--template must be one of hello, minimal/],
+    [['--bogus'], /Unknown option '--bogus'; see --help/],
+    [['-t', 'thumbv7em-none-eabihf', '--link-args', 'cargo-config'], /host targets only/],
+    [['a', 'b'], /expected one directory/],
+  ])('rejects bad input %j in one line with exit 1', async (args, message) => {
+    const result = await runCli([...args, '-y']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('ends a final --json result with the files and next steps', async () => {
+    const dir = tempDir();
+    const result = await runCli([join(dir, 'demo'), '-y', '--json', '-t', 'riscv64gc-unknown-none-elf', '--template', 'minimal']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ created: true, name: 'demo', target: 'riscv64gc-unknown-none-elf', template: 'minimal', edition: '2024' });
+    expect(summary.nextSteps).toContain('rustup target add riscv64gc-unknown-none-elf   # once: this target\'s precompiled core');
+  });
+});

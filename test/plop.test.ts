@@ -1,0 +1,57 @@
+/** The plop pack: the same generator, run by node-plop, directly and through plop.load. */
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodePlop from 'node-plop';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateFiles } from '../generators/freestanding.js';
+import { repoRoot, scratch } from './support/cli.js';
+
+let cleanup = () => {};
+afterEach(() => cleanup());
+
+const answers = { directory: 'crates/kernel', target: 'linux', template: 'hello', edition: '2021', name: 'kernel' };
+
+describe('plop pack', () => {
+  it('registers the freestanding generator, whose prompts come from the catalogue', async () => {
+    const plop = await nodePlop(join(repoRoot, 'dist', 'plopfile.js'));
+    expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['freestanding']);
+    const prompts = plop.getGenerator('freestanding').prompts as { name: string; choices?: { value: string }[] }[];
+    expect(prompts.map((p) => p.name)).toEqual(['directory', 'target', 'template', 'edition', 'name']);
+    expect(prompts[1].choices!.map((c) => c.value)).toContain('thumbv7em-none-eabihf');
+  });
+
+  it('writes exactly the files the CLI writes, unescaped, relative to the destination', async () => {
+    const tmp = scratch('cf-plop-');
+    cleanup = tmp.cleanup;
+    const plop = await nodePlop(join(repoRoot, 'dist', 'plopfile.js'), { destBasePath: tmp.dir, force: false });
+    const result = await plop.getGenerator('freestanding').runActions(answers);
+    expect(result.failures).toEqual([]);
+    expect(result.changes[0].path).toContain('files in');
+    const expected = generateFiles({ ...answers, directory: join(tmp.dir, answers.directory), template: 'hello', edition: '2021', linkArgs: 'build-rs' });
+    for (const file of expected) {
+      expect(readFileSync(join(tmp.dir, answers.directory, file.path), 'utf8')).toBe(file.contents);
+    }
+    expect(readFileSync(join(tmp.dir, answers.directory, 'Cargo.toml'), 'utf8')).toContain('name = "kernel"');
+  });
+
+  it('loads by package name from a monorepo plopfile (plop.load)', async () => {
+    const tmp = scratch('cf-monorepo-');
+    cleanup = tmp.cleanup;
+    mkdirSync(join(tmp.dir, 'node_modules'));
+    symlinkSync(repoRoot, join(tmp.dir, 'node_modules', 'create-freestanding'), 'dir');
+    writeFileSync(join(tmp.dir, 'plopfile.js'), "export default async function (plop) {\n  await plop.load('create-freestanding');\n}\n");
+    writeFileSync(join(tmp.dir, 'package.json'), '{ "type": "module", "private": true }\n');
+    const plop = await nodePlop(join(tmp.dir, 'plopfile.js'), { destBasePath: tmp.dir, force: false });
+    const result = await plop.getGenerator('freestanding').runActions({ ...answers, target: 'thumbv7em-none-eabihf' });
+    expect(result.failures).toEqual([]);
+    expect(readFileSync(join(tmp.dir, 'crates/kernel/.cargo/config.toml'), 'utf8')).toContain('target = "thumbv7em-none-eabihf"');
+  });
+
+  it('refuses a bad crate name with the reason', async () => {
+    const tmp = scratch('cf-plop-');
+    cleanup = tmp.cleanup;
+    const plop = await nodePlop(join(repoRoot, 'dist', 'plopfile.js'), { destBasePath: tmp.dir, force: false });
+    const result = await plop.getGenerator('freestanding').runActions({ ...answers, name: 'my crate' });
+    expect(result.failures[0].error).toMatch(/invalid crate name: "my crate" contains " "/);
+  });
+});

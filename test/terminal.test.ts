@@ -1,0 +1,65 @@
+/** The interactive path, on a real pseudo-terminal (util-linux `script`). */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { cliPath, scratch } from './support/cli.js';
+import { missingTools, requireTools } from './support/tools.js';
+
+const needScript = (skip: (note?: string) => void) =>
+  requireTools(missingTools([{ command: 'script', args: ['--version'], install: 'apt-get install bsdutils' }]), skip);
+
+/** Starts the CLI on a pty; `keys` are typed one group at a time once the output shows `waitFor`. */
+async function onTerminal(args: string[], cwd: string, steps: { waitFor: string; keys: string }[]) {
+  const command = ['node', cliPath, ...args].map((arg) => `'${arg}'`).join(' ');
+  const child = execa('script', ['-qefc', command, '/dev/null'], { cwd, reject: false, env: { TERM: 'xterm', COLUMNS: '120' } });
+  let seen = '';
+  let step = 0;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+    while (step < steps.length && seen.includes(steps[step].waitFor)) {
+      child.stdin!.write(steps[step].keys);
+      seen = '';
+      step += 1;
+    }
+  });
+  const timer = setTimeout(() => child.kill(), 20_000);
+  const result = await child;
+  clearTimeout(timer);
+  return result;
+}
+
+describe('on a terminal', () => {
+  it('asks only for what is missing and generates the answer', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      const down = '\u001b[B';
+      const result = await onTerminal(['asked', '--edition', '2021'], dir, [
+        { waitFor: 'Target', keys: `${down}\r` }, // second entry: linux
+        { waitFor: 'Template', keys: `${down}\r` }, // minimal
+      ]);
+      expect(result.exitCode, String(result.stdout)).toBe(0);
+      expect(String(result.stdout)).not.toContain('Project directory');
+      expect(String(result.stdout)).not.toContain('Rust edition');
+      const manifest = readFileSync(join(dir, 'asked', 'Cargo.toml'), 'utf8');
+      expect(manifest).toContain('edition = "2021"');
+      expect(readFileSync(join(dir, 'asked', 'src', 'main.rs'), 'utf8')).toContain('loop {}');
+      expect(existsSync(join(dir, 'asked', 'src', 'os', 'windows.rs'))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('exits 130 on Ctrl-C and leaves nothing on disk', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      const result = await onTerminal(['cancelled'], dir, [{ waitFor: 'Target', keys: '\u0003' }]);
+      expect(result.exitCode).toBe(130);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+});
