@@ -106,6 +106,11 @@ const cortexM = (
   ],
 });
 
+const riscvNotes = [
+  'With `-bios none` QEMU jumps to the start of RAM, not to the ELF entry, so link.x places `_start` first there (and asserts it).',
+  'Output goes to the 16550 UART at 0x1000_0000 and the exit status to QEMU\'s test device at 0x10_0000; on a real board change both.',
+];
+
 const linuxX64: BuildProof = {
   triple: 'x86_64-unknown-linux-gnu', toolchain: 'rustup', run: { via: 'native' },
   inspect: { format: 'elf', machine: 'x86-64', bits: 64, entrySymbol: '_start' },
@@ -115,7 +120,7 @@ const linuxArm64: BuildProof = {
   inspect: { format: 'elf', machine: 'aarch64', bits: 64, entrySymbol: '_start' },
 };
 const windowsX64: BuildProof = {
-  triple: 'x86_64-pc-windows-msvc', toolchain: 'xcargo',
+  triple: 'x86_64-pc-windows-msvc', toolchain: 'xcargo', run: { via: 'wine', command: ['wine'] },
   inspect: { format: 'pe', entrySymbol: '_start' },
 };
 const macosX64: BuildProof = {
@@ -144,21 +149,21 @@ export const catalogue: readonly Target[] = [
   {
     id: 'windows', kind: 'host', family: 'host', oses: ['windows'],
     description: 'Windows on x86_64 (MSVC ABI), no C runtime',
-    runnable: true, runs: 'natively on Windows',
+    runnable: true, runs: 'natively on Windows (CI runs it under Wine)',
     proofs: [windowsX64], notes: [],
   },
   {
     id: 'macos', kind: 'host', family: 'host', oses: ['macos'],
     description: 'macOS on x86_64 or Apple silicon, no C runtime: raw syscalls',
-    runnable: true, runs: 'natively on macOS',
+    runnable: true, runs: 'natively on macOS (CI builds and inspects it; no Mac to run it on)',
     proofs: [macosX64, macosArm64], notes: [],
   },
   cortexM('thumbv6m-none-eabi', 'Arm Cortex-M0 and M0+',
     armBoard('microbit', 'cortex-m0', 'BBC micro:bit, nRF51 Cortex-M0'),
     { flashOrigin: '0x00000000', flashLength: '256K', ramOrigin: '0x20000000', ramLength: '16K' }),
   cortexM('thumbv7m-none-eabi', 'Arm Cortex-M3',
-    armBoard('lm3s6965evb', 'cortex-m3', 'TI Stellaris LM3S6965, Cortex-M3'),
-    { flashOrigin: '0x00000000', flashLength: '256K', ramOrigin: '0x20000000', ramLength: '64K' }),
+    armBoard('mps2-an385', 'cortex-m3', 'Arm MPS2 AN385, Cortex-M3'),
+    { flashOrigin: '0x00000000', flashLength: '4M', ramOrigin: '0x20000000', ramLength: '4M' }),
   cortexM('thumbv7em-none-eabi', 'Arm Cortex-M4 and M7, soft-float ABI',
     armBoard('mps2-an386', 'cortex-m4', 'Arm MPS2 AN386, Cortex-M4'),
     { flashOrigin: '0x00000000', flashLength: '4M', ramOrigin: '0x20000000', ramLength: '4M' }),
@@ -166,7 +171,7 @@ export const catalogue: readonly Target[] = [
     armBoard('mps2-an386', 'cortex-m4', 'Arm MPS2 AN386, Cortex-M4F'),
     { flashOrigin: '0x00000000', flashLength: '4M', ramOrigin: '0x20000000', ramLength: '4M' }),
   cortexM('thumbv8m.main-none-eabihf', 'Arm Cortex-M33 and M35P (Armv8-M Mainline), hardware floating point',
-    armBoard('mps2-an505', 'cortex-m33', 'Arm MPS2 AN505, Cortex-M33'),
+    armBoard('mps2-an505', 'cortex-m33', 'Arm MPS2 AN505, Cortex-M33, booting in Secure state'),
     { flashOrigin: '0x10000000', flashLength: '4M', ramOrigin: '0x38000000', ramLength: '4M' }),
   {
     id: 'aarch64-unknown-none', kind: 'bare-metal', triple: 'aarch64-unknown-none', family: 'aarch64',
@@ -181,12 +186,15 @@ export const catalogue: readonly Target[] = [
       triple: 'aarch64-unknown-none', toolchain: 'xcargo', run: { via: 'cargo-runner' },
       inspect: { format: 'elf', machine: 'aarch64', bits: 64, entrySymbol: '_start' },
     }],
-    notes: ['Output goes through semihosting (`hlt #0xf000`), which needs QEMU or a debugger; a real board wants a UART driver.'],
+    notes: [
+      'Output goes to the virt board\'s PL011 UART at 0x0900_0000; the exit status goes through semihosting (`hlt #0xf000`), which only QEMU or a debugger answers.',
+      'Linked at 0x4008_0000: QEMU puts the device tree at the start of RAM.',
+    ],
   },
   {
     id: 'riscv32imac-unknown-none-elf', kind: 'bare-metal', triple: 'riscv32imac-unknown-none-elf', family: 'riscv',
     description: 'RISC-V 32-bit microcontrollers (RV32IMAC), e.g. ESP32-C6-class cores',
-    memory: { flashOrigin: '0x80000000', flashLength: '64M', ramOrigin: '0x80000000', ramLength: '64M' },
+    memory: { flashOrigin: '0x80000000', flashLength: '128M', ramOrigin: '0x80000000', ramLength: '128M' },
     board: {
       program: 'qemu-system-riscv32', machine: 'virt', extraArgs: ['-bios', 'none', ...stdioArgs],
       aptPackage: 'qemu-system-misc', brewFormula: 'qemu', summary: 'QEMU virt, RV32',
@@ -196,7 +204,7 @@ export const catalogue: readonly Target[] = [
       triple: 'riscv32imac-unknown-none-elf', toolchain: 'xcargo', run: { via: 'cargo-runner' },
       inspect: { format: 'elf', machine: 'riscv', bits: 32, entrySymbol: '_start' },
     }],
-    notes: ['QEMU jumps to the start of RAM, not to the ELF entry, so `_start` is placed first there.'],
+    notes: riscvNotes,
   },
   {
     id: 'riscv64gc-unknown-none-elf', kind: 'bare-metal', triple: 'riscv64gc-unknown-none-elf', family: 'riscv',
@@ -211,7 +219,7 @@ export const catalogue: readonly Target[] = [
       triple: 'riscv64gc-unknown-none-elf', toolchain: 'xcargo', run: { via: 'cargo-runner' },
       inspect: { format: 'elf', machine: 'riscv', bits: 64, entrySymbol: '_start' },
     }],
-    notes: ['QEMU jumps to the start of RAM, not to the ELF entry, so `_start` is placed first there.'],
+    notes: riscvNotes,
   },
   {
     id: 'x86_64-unknown-none', kind: 'bare-metal', triple: 'x86_64-unknown-none', family: 'x86_64',
@@ -220,16 +228,20 @@ export const catalogue: readonly Target[] = [
     board: {
       program: 'qemu-system-x86_64', machine: 'pc', extraArgs: [
         '-display', 'none', '-monitor', 'none', '-chardev', 'stdio,mux=on,id=c0', '-serial', 'chardev:c0',
-        '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',
+        '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
       ],
       aptPackage: 'qemu-system-x86', brewFormula: 'qemu', summary: 'QEMU PC, PVH boot',
     },
+    rustflags: { flags: ['-C', 'relocation-model=static'], why: 'The 32-bit boot code in _start uses absolute addresses, which a position-independent executable (this target\'s default) cannot hold.' },
     runnable: true, runs: 'QEMU pc (PVH boot, COM1 serial)',
     proofs: [{
       triple: 'x86_64-unknown-none', toolchain: 'xcargo', run: { via: 'cargo-runner' },
       inspect: { format: 'elf', machine: 'x86-64', bits: 64, entrySymbol: '_start' },
     }],
-    notes: [],
+    notes: [
+      'QEMU boots the ELF directly through its Xen PVH note; `_start` switches from 32-bit protected mode to long mode. A real machine needs a bootloader (Limine, multiboot2, UEFI).',
+      'Output goes to COM1 (port 0x3f8). hello powers off through ACPI (exit 0); a panic exits through QEMU\'s isa-debug-exit device, status 101.',
+    ],
   },
 ];
 
@@ -272,26 +284,58 @@ export interface HostOsFacts {
   label: string;
   /** `cfg(...)` that selects it, for `.cargo/config.toml`. */
   cfg: string;
-  /** Linker arguments for the binary, the blog's plus what a working binary needs. */
+  /** Linker arguments for the binary: the blog's, corrected where a working binary needs it. */
   linkArgs: string[];
-  /** Why each argument is there, one line for the generated files. */
-  why: string;
+  /** Why each argument is there, as comment lines for build.rs. */
+  explanation: string[];
 }
 
 export const hostOsFacts: Record<HostOs, HostOsFacts> = {
   linux: {
     os: 'linux', label: 'Linux', cfg: 'cfg(target_os = "linux")',
-    linkArgs: ['-nostartfiles', '-static', '-Wl,--build-id=none', '-Wl,-n'],
-    why: 'no crt1.o (our own _start), a static non-PIE image, no build-id note, no page alignment of sections',
+    linkArgs: ['-nostartfiles', '-static', '-Wl,--build-id=none', '-Wl,--no-eh-frame-hdr'],
+    explanation: [
+      'Linux (GNU `cc` driving GNU ld or rust-lld):',
+      '- `-nostartfiles`: no `crt1.o`, whose `_start` calls libc\'s',
+      '  `__libc_start_main` and then `main`; our own `_start` is the entry.',
+      '- `-static`: no dynamic loader, the kernel jumps straight to `_start`.',
+      '- the last two only make the file smaller: no build-id note, no',
+      '  index of the unwind tables (nothing unwinds with panic = "abort").',
+      '  Not `-Wl,-n`: it packs code and data into shared pages, and code',
+      '  in the page shared with writable data cannot execute (a crash as',
+      '  soon as the code outgrows one page).',
+    ],
   },
   windows: {
     os: 'windows', label: 'Windows', cfg: 'cfg(target_os = "windows")',
-    linkArgs: ['/ENTRY:_start', '/SUBSYSTEM:console'],
-    why: 'our _start instead of mainCRTStartup; a console program',
+    linkArgs: ['/ENTRY:_start', '/SUBSYSTEM:console', '/NODEFAULTLIB'],
+    explanation: [
+      'Windows (MSVC `link.exe` or `lld-link`):',
+      '- `/ENTRY:_start`: the default entry is the C runtime\'s `mainCRTStartup`.',
+      '- `/SUBSYSTEM:console`: a console program (the linker cannot infer it',
+      '  without a `main`); use `windows` for a GUI program with no console.',
+      '- `/NODEFAULTLIB`: do not link the C runtime libraries (`msvcrt.lib`,',
+      '  `vcruntime.lib`, `ucrt.lib`) that rustc names by default. Their',
+      '  startup code would never run, and without them the `.exe` needs',
+      '  only `kernel32.dll` (no Visual C++ runtime DLLs), links the same',
+      '  with or without the Visual Studio C++ tools, and cross-links from',
+      '  Linux with `lld-link`. `src/os/windows.rs` supplies the few C',
+      '  runtime symbols that compiled code refers to (`memcpy`, ...).',
+    ],
   },
   macos: {
     os: 'macos', label: 'macOS', cfg: 'cfg(target_os = "macos")',
-    linkArgs: ['-e', '__start', '-static', '-nostartfiles'],
-    why: '_start (Mach-O symbol __start) as the entry; no crt0 or libSystem start-up',
+    linkArgs: ['-e', '__start', '-nostartfiles', '-lSystem'],
+    explanation: [
+      'macOS (Apple\'s `ld` through `cc`, or `ld64.lld`):',
+      '- `-e __start`: the entry is `_start` (Mach-O symbols get a leading `_`).',
+      '- `-nostartfiles`: no `crt1.o` (which would want `main` and libc).',
+      '- `-lSystem`: Apple\'s linker insists that every dynamic executable',
+      '  links libSystem, and macOS on Apple silicon runs no static',
+      '  executables at all (the blog\'s `-static` only works on Intel, and',
+      '  `ld64.lld` ignores it). The program makes its own system calls;',
+      '  from libSystem it takes only `memcpy` and friends, which compiled',
+      '  code calls. `dyld` then calls `_start` like a function.',
+    ],
   },
 };

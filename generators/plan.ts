@@ -33,7 +33,9 @@ interface LinkSection {
   label: string;
   cfg: string;
   comment: string;
-  /** The arguments as a Rust array body: "-a", "-b" */
+  /** Comment lines for build.rs. */
+  explanation: string[];
+  /** The arguments as a Rust slice literal, laid out as rustfmt would. */
   argsRust: string;
   /** The arguments as blog-style rustflags, a TOML array. */
   rustflagsToml: string;
@@ -51,6 +53,8 @@ export interface RenderContext {
   isBareMetal: boolean;
   usesCargoConfigLinkArgs: boolean;
   target: { id: string; description: string; triple: string; runs: string };
+  /** The triple as a TOML key: quoted, since some contain dots (thumbv8m.main-…). */
+  targetKeyToml: string;
   /** Link arguments per OS (host targets). */
   linkSections: LinkSection[];
   /** OS names the build script accepts, for its error message. */
@@ -85,8 +89,18 @@ export interface ProjectPlan {
   files: PlannedFile[];
 }
 
+/** Stands in for values a target does not have; a test makes sure none reaches a file. */
+export const notApplicable = 'n/a for this target';
+
 const toml = (value: string) => JSON.stringify(value);
 const tomlArray = (values: string[]) => `[${values.map(toml).join(', ')}]`;
+
+/** A `&[...]` match arm value, one line when rustfmt keeps it on one (array_width 60), else one item per line. */
+function rustSlice(items: string[]): string {
+  const oneLine = `[${items.map(toml).join(', ')}]`;
+  if (oneLine.length <= 60) return `&${oneLine}`;
+  return `&[\n${items.map((item) => `            ${toml(item)},\n`).join('')}        ]`;
+}
 
 function linkSectionsFor(target: HostTarget): LinkSection[] {
   return target.oses.map((os) => {
@@ -95,8 +109,9 @@ function linkSectionsFor(target: HostTarget): LinkSection[] {
       os,
       label: facts.label,
       cfg: facts.cfg,
-      comment: `${facts.label}: ${facts.why}.`,
-      argsRust: facts.linkArgs.map(toml).join(', '),
+      comment: facts.explanation[0].replace(/:$/, '.'),
+      explanation: facts.explanation,
+      argsRust: rustSlice(facts.linkArgs),
       rustflagsToml: tomlArray(facts.linkArgs.flatMap((arg) => ['-C', `link-arg=${arg}`])),
     };
   });
@@ -142,13 +157,19 @@ function planFiles(target: Target, answers: Answers): PlannedFile[] {
 function boardContext(board: QemuBoard | undefined) {
   return board
     ? { summary: board.summary, machine: board.machine, program: board.program }
-    : { summary: 'none', machine: 'none', program: 'none' };
+    : { summary: notApplicable, machine: notApplicable, program: notApplicable };
 }
 
 function runOutcome(target: Target, template: TemplateName): string {
   if (template === 'minimal') return 'The program loops forever, like the blog\'s: stop it with Ctrl-C (in QEMU: Ctrl-A then X).';
   if (!target.runnable) return 'QEMU has no board for this target, so there is nothing to run here; flash it to your board.';
   return 'It prints `Hello, world!` and exits with status 0; a panic prints its message and exits with 101.';
+}
+
+function testCommand(target: Target, linkArgs: LinkArgMode): string {
+  if (target.kind === 'bare-metal') return 'cargo test --lib --target "$(rustc -vV | sed -n \'s/^host: //p\')"';
+  // An empty RUSTFLAGS replaces the rustflags of .cargo/config.toml, so the test harness links normally.
+  return linkArgs === 'cargo-config' ? 'RUSTFLAGS= cargo test' : 'cargo test';
 }
 
 export function planProject(answers: Answers): ProjectPlan {
@@ -173,29 +194,30 @@ export function planProject(answers: Answers): ProjectPlan {
     target: {
       id: target.id,
       description: target.description,
-      triple: bare?.triple ?? 'the host triple',
+      triple: bare?.triple ?? notApplicable,
       runs: target.runs,
     },
+    targetKeyToml: toml(bare?.triple ?? notApplicable),
     linkSections: host ? linkSectionsFor(host) : [],
-    supportedOses: host ? host.oses.map((os) => hostOsFacts[os].label).join(', ') : 'none',
-    flashOrigin: memory?.flashOrigin ?? 'none',
-    flashLength: memory?.flashLength ?? 'none',
-    ramOrigin: memory?.ramOrigin ?? 'none',
-    ramLength: memory?.ramLength ?? 'none',
+    supportedOses: host ? host.oses.map((os) => hostOsFacts[os].label).join(', ') : notApplicable,
+    flashOrigin: memory?.flashOrigin ?? notApplicable,
+    flashLength: memory?.flashLength ?? notApplicable,
+    ramOrigin: memory?.ramOrigin ?? notApplicable,
+    ramLength: memory?.ramLength ?? notApplicable,
     hasTargetSection: hasRunner || hasRustflags,
     hasRunner,
     runnerToml: bare?.board ? toml(runnerCommand(bare.board)) : '""',
     board: boardContext(bare?.board),
     hasRustflags,
     rustflagsToml: bare?.rustflags ? tomlArray(bare.rustflags.flags) : '[]',
-    rustflagsWhy: bare?.rustflags?.why ?? 'none',
+    rustflagsWhy: bare?.rustflags?.why ?? notApplicable,
     runnable: target.runnable,
     helloIsReal: answers.template === 'hello' && target.runnable,
     setupCommands: bare ? [`rustup target add ${bare.triple}`] : [],
     buildCommand: 'cargo build --release',
     runCommand: 'cargo run --release',
     runOutcome: runOutcome(target, answers.template),
-    testCommand: bare ? 'cargo test --lib --target "$(rustc -vV | sed -n \'s/^host: //p\')"' : 'cargo test',
+    testCommand: testCommand(target, answers.linkArgs),
     files,
     knownErrors: knownErrorsFor(target, answers.linkArgs),
     notes: target.notes,

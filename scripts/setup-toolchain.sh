@@ -7,7 +7,8 @@ set -euo pipefail
 packages=(
   rustc-web cargo-web rust-web-src rust-web-clippy # cargo/rustc 1.96 + library source for -Z build-std
   lld lld-16 clang-16 llvm                          # ld.lld, lld-link, ld64.lld; clang drives Mach-O links; llvm-readobj
-  qemu-system-arm qemu-system-misc qemu-system-x86 qemu-user
+  qemu-system-arm qemu-system-misc qemu-system-x86 qemu-user  # boards, and aarch64 Linux binaries
+  wine                                               # runs the Windows hello
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -21,5 +22,5 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 echo "setup-toolchain: installing ${missing[*]}"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 echo "setup-toolchain: done"

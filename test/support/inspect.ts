@@ -4,6 +4,7 @@
  * the entry symbol. Returns what it found, for the matrix summary.
  */
 import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Inspection } from '../../generators/catalogue.js';
 
@@ -52,8 +53,9 @@ async function inspectPe(binary: string, expect: Extract<Inspection, { format: '
   const imageBase = BigInt(field(headers, 'ImageBase'));
   if (!magic.includes('0x20B')) throw new Error(`${binary}: not PE32+ (${magic})`);
   if (!subsystem.startsWith('IMAGE_SUBSYSTEM_WINDOWS_CUI')) throw new Error(`${binary}: subsystem ${subsystem}, expected console`);
-  // The entry symbol's address comes from the PDB the linker writes beside the image.
-  const pdb = binary.replace(/\.exe$/, '.pdb');
+  // The entry symbol's address comes from the PDB the linker writes beside the
+  // image; cargo names it after the crate, with `-` turned into `_`.
+  const pdb = join(dirname(binary), `${basename(binary, '.exe').replaceAll('-', '_')}.pdb`);
   if (!existsSync(pdb)) throw new Error(`${binary}: no PDB beside it to find ${expect.entrySymbol}`);
   const publics = await tool('llvm-pdbutil', ['dump', '--publics', pdb]);
   const symbol = publics.match(new RegExp(`\`${expect.entrySymbol}\`\\s*\\n\\s*flags = [^,]*, addr = (\\d+):(\\d+)`));
