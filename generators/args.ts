@@ -81,8 +81,8 @@ export function parseCommandLine(argv: string[]): CliOptions {
       },
     });
   } catch (error) {
-    // parseArgs says e.g. "Unknown option '--foo'"; keep its words, add the way out.
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; see --help`);
+    // parseArgs says e.g. "Unknown option '--foo'. To specify a positional…"; keep its first sentence, add the way out.
+    throw new UsageError(`${(error as Error).message.split('\n')[0].split('. ')[0]}; see --help`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };

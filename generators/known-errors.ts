@@ -76,6 +76,13 @@ const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
     },
   },
   {
+    applies: (target, linkArgs) => target.kind === 'host' && linkArgs === 'cargo-config',
+    entry: {
+      error: '`cargo test` dies with SIGSEGV (signal 11) before any test runs',
+      fix: 'The rustflags in .cargo/config.toml link the test binary without its C runtime too: run `RUSTFLAGS= cargo test`, or regenerate with `--link-args build-rs`.',
+    },
+  },
+  {
     applies: hasOs('windows'),
     entry: {
       error: 'LNK1561: entry point must be defined / undefined symbol: mainCRTStartup',
@@ -99,7 +106,10 @@ const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
 ];
 
 export function knownErrorsFor(target: Target, linkArgs: LinkArgMode): KnownError[] {
-  return catalogueOfErrors.filter(({ applies }) => applies(target, linkArgs)).map(({ entry }) => entry);
+  const triple = target.kind === 'bare-metal' ? target.triple : '<triple>';
+  return catalogueOfErrors
+    .filter(({ applies }) => applies(target, linkArgs))
+    .map(({ entry }) => ({ error: entry.error, fix: entry.fix.replaceAll('<triple>', triple) }));
 }
 
 export function allKnownErrors(): KnownError[] {

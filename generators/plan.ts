@@ -53,8 +53,6 @@ export interface RenderContext {
   isBareMetal: boolean;
   usesCargoConfigLinkArgs: boolean;
   target: { id: string; description: string; triple: string; runs: string };
-  /** The triple as a TOML key: quoted, since some contain dots (thumbv8m.main-…). */
-  targetKeyToml: string;
   /** Link arguments per OS (host targets). */
   linkSections: LinkSection[];
   /** OS names the build script accepts, for its error message. */
@@ -197,7 +195,6 @@ export function planProject(answers: Answers): ProjectPlan {
       triple: bare?.triple ?? notApplicable,
       runs: target.runs,
     },
-    targetKeyToml: toml(bare?.triple ?? notApplicable),
     linkSections: host ? linkSectionsFor(host) : [],
     supportedOses: host ? host.oses.map((os) => hostOsFacts[os].label).join(', ') : notApplicable,
     flashOrigin: memory?.flashOrigin ?? notApplicable,

@@ -52,6 +52,6 @@ describe('plop pack', () => {
     cleanup = tmp.cleanup;
     const plop = await nodePlop(join(repoRoot, 'dist', 'plopfile.js'), { destBasePath: tmp.dir, force: false });
     const result = await plop.getGenerator('freestanding').runActions({ ...answers, name: 'my crate' });
-    expect(result.failures[0].error).toMatch(/invalid crate name: "my crate" contains " "/);
+    expect(String(result.failures[0])).toMatch(/invalid crate name: "my crate" contains " "/);
   });
 });

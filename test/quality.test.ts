@@ -33,7 +33,7 @@ const runsHere = (target: Target) => target.kind === 'host' && target.oses.inclu
 
 describe.each(catalogue.filter(runsHere))('$id with rustup stable on this machine', (target) => {
   describe.each(editions)('edition %s', (edition) => {
-    it.each(templateNames)('%s: fmt and clippy are clean, cargo test runs the library tests', async (template, { skip }) => {
+    it.for(templateNames)('%s: fmt and clippy are clean, cargo test runs the library tests', async (template, { skip }) => {
       if (!needRustup(skip) || !needRustfmtClippy(skip)) return;
       const dir = await generate(`q-${target.id}-${template}-${edition}`, ['-t', target.id, '--template', template, '--edition', edition]);
       const fmt = await cargo(['fmt', '--check'], dir);
@@ -79,7 +79,7 @@ const clippyTriples: { target: string; triple: string }[] = [
 });
 
 describe.each(clippyTriples)('clippy for $target ($triple)', ({ target, triple }) => {
-  it.each(templateNames)('%s: no warnings, and rustfmt-clean in every edition', async (template, { skip }) => {
+  it.for(templateNames)('%s: no warnings, and rustfmt-clean in every edition', async (template, { skip }) => {
     if (!requireTools(missingTools(toolchainNeeds.xcargo), skip) || !needRustfmtClippy(skip)) return;
     const dir = await generate(`c-${target.replace(/[^a-z0-9]+/g, '-')}-${template}`, ['-t', target, '--template', template, '--edition', '2024']);
     const clippy = await execa(xcargo, ['clippy', '--release', '--target', triple, '--', '-D', 'warnings'], {

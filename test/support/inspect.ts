@@ -71,9 +71,10 @@ async function inspectMachO(binary: string, expect: Extract<Inspection, { format
   const headers = await tool('llvm-readobj', ['--file-headers', binary]);
   const cpu = field(headers, 'CpuType');
   const fileType = field(headers, 'FileType');
-  const wanted = expect.arch === 'arm64' ? 'CPU_TYPE_ARM64' : 'CPU_TYPE_X86_64';
-  if (!cpu.startsWith(wanted)) throw new Error(`${binary}: cpu ${cpu}, expected ${wanted}`);
-  if (!fileType.startsWith('Executable')) throw new Error(`${binary}: file type ${fileType}`);
+  // llvm-readobj prints the CPU type as "X86-64 (0x1000007)" or "Arm64 (0x100000C)".
+  const wanted = expect.arch === 'arm64' ? '(0x100000C)' : '(0x1000007)';
+  if (!cpu.endsWith(wanted)) throw new Error(`${binary}: cpu ${cpu}, expected ${wanted}`);
+  if (!/^Executable\b/.test(fileType)) throw new Error(`${binary}: file type ${fileType}, expected an executable`);
   const commands = await tool('llvm-objdump', ['--macho', '--private-headers', binary]);
   const entryOffset = commands.match(/cmd LC_MAIN[\s\S]*?entryoff (\d+)/);
   if (!entryOffset) throw new Error(`${binary}: no LC_MAIN`);
