@@ -152,3 +152,15 @@ describe('create-freestanding', () => {
     expect(summary.nextSteps).toContain('rustup target add riscv64gc-unknown-none-elf   # once: this target\'s precompiled core');
   });
 });
+
+describe('the non-interactive path', () => {
+  it('loads neither the prompt library, node-plop nor execa', async () => {
+    const dir = tempDir();
+    const tracer = join(import.meta.dirname, 'support', 'trace-imports.mjs');
+    const result = await runCli([join(dir, 'fast'), '-y', '-t', 'linux'], { env: { NODE_OPTIONS: `--import ${tracer}` } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const imports = result.stderr.split('\n').filter((line) => line.startsWith('import: '));
+    expect(imports.some((line) => line.includes('/handlebars/'))).toBe(true); // the tracer works
+    expect(imports.filter((line) => /inquirer|node-plop|execa/.test(line))).toEqual([]);
+  });
+});
