@@ -4,7 +4,7 @@
  */
 import {
   findTarget, hostOsFacts, minimumRust, runnerCommand,
-  type BareMetalTarget, type Edition, type HostTarget, type LinkArgMode, type QemuBoard,
+  type BareMetalTarget, type Edition, type HostOs, type HostTarget, type LinkArgMode, type QemuBoard,
   type Target, type TemplateName,
 } from './catalogue.js';
 import { knownErrorsFor, type KnownError } from './known-errors.js';
@@ -123,11 +123,17 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
     purpose: 'the freestanding part: entry point, panic handler, output',
   };
   if (target.kind === 'host') {
-    const osFiles = target.oses.map((os): PlannedFile => ({
-      path: `src/os/${os}.rs`,
-      source: `${family}/os/${os}.rs`,
-      purpose: `${hostOsFacts[os].label}: the entry point's set-up and the system calls hello uses`,
-    }));
+    const osFile = (os: HostOs, path: string): PlannedFile => ({
+      path, source: `${family}/os/${os}.rs`,
+      purpose: `${hostOsFacts[os].label}: the entry point and the system calls hello uses`,
+    });
+    // One OS: its module is src/os.rs itself. Several: src/os.rs picks one of src/os/*.rs.
+    const osFiles: PlannedFile[] = target.oses.length === 1
+      ? [osFile(target.oses[0], 'src/os.rs')]
+      : [
+        { path: 'src/os.rs', source: `${family}/os.rs`, purpose: 'chooses the module of the OS being compiled for' },
+        ...target.oses.map((os) => osFile(os, `src/os/${os}.rs`)),
+      ];
     const linkFile: PlannedFile = linkArgs === 'build-rs'
       ? { path: 'build.rs', source: 'rust/host/build.rs.hbs', purpose: 'passes the linker arguments to the binary alone' }
       : { path: '.cargo/config.toml', source: 'project/host.cargo-config.toml.hbs', purpose: 'the linker arguments, as rustflags per OS (the blog\'s way)' };

@@ -59,6 +59,7 @@ describe('create-freestanding', () => {
     expect(manifest).toContain('name = "my-os"');
     expect(manifest).toContain('edition = "2024"');
     expect(existsSync(join(dir, 'my-os', 'src', 'os', 'linux.rs'))).toBe(true);
+    expect(existsSync(join(dir, 'my-os', 'src', 'os.rs'))).toBe(true);
     expect(result.stdout).toContain('cd ');
     expect(result.stdout).toContain('cargo run --release');
   });

@@ -24,7 +24,8 @@ function filesUnder(dir: string): string[] {
 function expectedFiles(target: Target, template: string): string[] {
   const common = ['.gitignore', 'Cargo.toml', 'README.md', 'build.rs', 'src/lib.rs', 'src/main.rs'];
   if (target.kind === 'bare-metal') return [...common, '.cargo/config.toml', 'link.x', 'rust-toolchain.toml'].sort();
-  const osFiles = template === 'hello' ? target.oses.map((os) => `src/os/${os}.rs`) : [];
+  const osFiles = template === 'minimal' ? []
+    : target.oses.length === 1 ? ['src/os.rs'] : ['src/os.rs', ...target.oses.map((os) => `src/os/${os}.rs`)];
   return [...common, ...osFiles].sort();
 }
 

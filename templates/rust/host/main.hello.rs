@@ -1,26 +1,15 @@
 //! A freestanding "Hello, world!" for Linux, Windows and macOS: no standard
 //! library, no C runtime; the program starts at its own `_start` and talks to
-//! the operating system directly (see `src/os/`).
+//! the operating system directly (see `src/os.rs`).
 //!
 //! `build.rs` passes the linker the arguments that make this possible.
 #![no_std] // no `std`: it needs the C runtime and an allocator; `core` needs neither
-#![no_main] // no `fn main` called by the C runtime: the OS jumps to `_start` in `src/os/`
+#![no_main] // no `fn main` called by the C runtime: the OS jumps to `_start` in `src/os.rs`
 
 use core::fmt::Write;
 use core::panic::PanicInfo;
 
-// One module per operating system, each with the same interface: `_start`
-// (calls `main` below), `write(fd, bytes)`, `exit(code)`, `STDOUT`, `STDERR`.
-// Only the module of the OS being compiled for is read, so a project may
-// contain just the file(s) it needs.
-#[cfg(target_os = "linux")]
-#[path = "os/linux.rs"]
-mod os;
-#[cfg(target_os = "macos")]
-#[path = "os/macos.rs"]
-mod os;
-#[cfg(target_os = "windows")]
-#[path = "os/windows.rs"]
+// The operating system's side: `_start`, `write`, `exit` (src/os.rs).
 mod os;
 
 /// Called by `_start` once the stack is set up; never returns.
