@@ -4,7 +4,7 @@
  */
 import {
   findTarget, hostOsFacts, minimumRust, runnerCommand,
-  type BareMetalTarget, type Edition, type HostOs, type HostTarget, type LinkArgMode, type QemuBoard,
+  type BareMetalTarget, type Edition, type Family, type HostOs, type HostTarget, type LinkArgMode, type QemuBoard,
   type Target, type TemplateName,
 } from './catalogue.js';
 import { knownErrorsFor, type KnownError } from './known-errors.js';
@@ -115,6 +115,11 @@ function linkSectionsFor(target: HostTarget): LinkSection[] {
   });
 }
 
+/** Rust modules a family's hello and minimal share. */
+const familyModules: Partial<Record<Family, PlannedFile[]>> = {
+  x86_64: [{ path: 'src/boot.rs', source: 'rust/x86_64/boot.rs', purpose: 'the PVH note and `_start`: from 32-bit entry to 64-bit `main`' }],
+};
+
 function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMode): PlannedFile[] {
   const family = `rust/${target.family}`;
   const main: PlannedFile = {
@@ -141,6 +146,7 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
   }
   return [
     main,
+    ...(familyModules[target.family] ?? []),
     { path: 'link.x', source: `${family}/link.x.hbs`, purpose: 'linker script: memory map, section layout, entry point' },
     { path: 'build.rs', source: 'rust/bare-metal/build.rs', purpose: 'hands link.x to the linker and relinks when it changes' },
     { path: '.cargo/config.toml', source: 'project/bare-metal.cargo-config.toml.hbs', purpose: 'default target and the QEMU runner for `cargo run`' },

@@ -23,7 +23,10 @@ function filesUnder(dir: string): string[] {
 
 function expectedFiles(target: Target, template: string): string[] {
   const common = ['.gitignore', 'Cargo.toml', 'README.md', 'build.rs', 'src/lib.rs', 'src/main.rs'];
-  if (target.kind === 'bare-metal') return [...common, '.cargo/config.toml', 'link.x', 'rust-toolchain.toml'].sort();
+  if (target.kind === 'bare-metal') {
+    const modules = target.family === 'x86_64' ? ['src/boot.rs'] : [];
+    return [...common, ...modules, '.cargo/config.toml', 'link.x', 'rust-toolchain.toml'].sort();
+  }
   const osFiles = template === 'minimal' ? []
     : target.oses.length === 1 ? ['src/os.rs'] : ['src/os.rs', ...target.oses.map((os) => `src/os/${os}.rs`)];
   return [...common, ...osFiles].sort();
