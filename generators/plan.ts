@@ -8,6 +8,7 @@ import {
   type Target, type TemplateName,
 } from './catalogue.js';
 import { knownErrorsFor, type KnownError } from './known-errors.js';
+import { proofSummary } from './target-table.js';
 
 export interface Answers {
   /** Where to write, as the user gave it. */
@@ -76,6 +77,8 @@ export interface RenderContext {
   buildCommand: string;
   runCommand: string;
   runOutcome: string;
+  /** What create-freestanding's CI proves about this target. */
+  ciProof: string;
   testCommand: string;
   files: PlannedFile[];
   knownErrors: KnownError[];
@@ -226,6 +229,7 @@ export function planProject(answers: Answers): ProjectPlan {
     buildCommand: 'cargo build --release',
     runCommand: 'cargo run --release',
     runOutcome: runOutcome(target, answers.template),
+    ciProof: proofSummary(target),
     testCommand: testCommand(target, answers.linkArgs),
     files,
     knownErrors: knownErrorsFor(target, answers.linkArgs),

@@ -10,9 +10,14 @@ function proofText(proof: BuildProof): string {
   return `\`${proof.triple}\`: built, ${inspected}${ran}`;
 }
 
+/** What create-freestanding's CI proves about a target, one sentence per triple. */
+export function proofSummary(target: Target): string {
+  return target.proofs.map(proofText).join('; ');
+}
+
 function row(target: Target): string {
   const triple = target.kind === 'bare-metal' ? `\`${target.triple}\`` : target.oses.join(', ');
-  const proofs = target.proofs.map(proofText).join('; ');
+  const proofs = proofSummary(target);
   return `| \`${target.id}\` | ${target.kind} | ${triple} | ${target.description} | ${target.runs} | ${proofs} |`;
 }
 

@@ -109,8 +109,10 @@ describe.each(cases)('$target.id $template $edition', ({ target, template, editi
     });
   }
 
-  it('has a README that names the target and the commands', () => {
+  it('has a README that names the target, the commands and what CI proves', () => {
     expect(files['README.md']).toContain(target.description);
+    expect(files['README.md']).toContain(target.runs);
+    for (const proof of target.proofs) expect(files['README.md']).toContain(`\`${proof.triple}\`: built`);
     expect(files['README.md']).toContain(target.kind === 'bare-metal' ? 'cargo test --lib --target' : '```sh\ncargo test\n```');
     expect(files['README.md']).toContain('found duplicate lang item `panic_impl`');
   });
