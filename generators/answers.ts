@@ -86,6 +86,7 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
     directory: options.directory,
     target: options.target,
     template: options.template,
+    // The edition is asked on a terminal but, having a safe default, never demanded as a flag.
     edition: options.edition ?? (options.yes || sources.interactive ? undefined : defaults.edition),
   };
   const missing = questions.filter((question) => given[question.key] === undefined);

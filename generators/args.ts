@@ -103,9 +103,6 @@ export function parseCommandLine(argv: string[]): CliOptions {
   }
 
   const linkArgs = oneOf('link-args', values['link-args'], linkArgModes);
-  if (linkArgs === 'cargo-config' && target !== undefined && findTarget(target)?.kind !== 'host') {
-    throw new UsageError(`--link-args applies to host targets only; ${target} takes its linker script from build.rs`);
-  }
   if (positionals[0] === '') throw new UsageError('the directory must not be an empty string');
   return {
     command: 'create',

@@ -9,7 +9,7 @@ import { askOnTerminal, resolveAnswers } from './answers.js';
 import { CancelledError, UsageError } from './errors.js';
 import { generateFiles } from './freestanding.js';
 import { nextSteps } from './next-steps.js';
-import { destinationState, removeStagingFolders, writeProject } from './write.js';
+import { checkDestination, removeStagingFolders, writeProject } from './write.js';
 
 function packageVersion(): string {
   const manifest = new URL('../../package.json', import.meta.url);
@@ -33,10 +33,7 @@ async function create(options: CreateOptions): Promise<number> {
   const summary = { ...answers, files: listing, nextSteps: steps };
 
   if (options.dryRun) {
-    // Refuse here too, so a dry run predicts the real one.
-    if (destinationState(answers.directory) === 'non-empty' && !options.force) {
-      throw new UsageError(`${answers.directory} is not empty; choose a new directory, or pass --force to overwrite only the files it generates`);
-    }
+    checkDestination(answers.directory, files, options.force); // a dry run refuses what the real one would
     if (options.json) console.log(JSON.stringify({ dryRun: true, ...summary }, null, 2));
     else {
       console.log(`Would write ${files.length} files to ${answers.directory}:`);

@@ -41,7 +41,6 @@ export async function verifyProject(answers: Answers, options: { json: boolean }
     cwd, reject: false, all: true,
     // On a terminal cargo draws its own progress; otherwise its lines are logged as they come.
     stdio: interactive ? 'inherit' : 'pipe',
-    lines: false,
   });
   if (!interactive && build.all) for (const line of String(build.all).split('\n')) if (line) log(line);
   if (build.exitCode !== 0) {

@@ -71,16 +71,19 @@ function overwriteInPlace(directory: string, files: RenderedFile[]): void {
   }
 }
 
-export function writeProject(directory: string, files: RenderedFile[], force: boolean): void {
+/** The destination's state, once it is known that `files` may be written there. */
+export function checkDestination(directory: string, files: RenderedFile[], force: boolean): DestinationState {
   const state = destinationState(directory);
-  if (state === 'non-empty') {
-    if (!force) {
-      throw new UsageError(
-        `${directory} is not empty; choose a new directory, or pass --force to overwrite only the ${files.length} files it generates (nothing is deleted)`,
-      );
-    }
-    overwriteInPlace(directory, files);
-    return;
+  if (state === 'non-empty' && !force) {
+    throw new UsageError(
+      `${directory} is not empty; choose a new directory, or pass --force to overwrite only the ${files.length} files it generates (nothing is deleted)`,
+    );
   }
-  writeFresh(directory, files, state);
+  return state;
+}
+
+export function writeProject(directory: string, files: RenderedFile[], force: boolean): void {
+  const state = checkDestination(directory, files, force);
+  if (state === 'non-empty') overwriteInPlace(directory, files);
+  else writeFresh(directory, files, state);
 }

@@ -108,6 +108,15 @@ describe('create-freestanding', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('--dry-run refuses a non-empty directory as the real run would', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const result = await runCli([dir, '-y', '--dry-run', '--name', 'demo']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/not empty; choose a new directory, or pass --force/);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
   it.each([
     ['my os', /contains " ".*--name my-os/],
     ['1st', /starts with a digit.*--name app-1st/],
