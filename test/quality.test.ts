@@ -3,6 +3,7 @@
  * `cargo test`, `cargo fmt --check`, `cargo clippy -D warnings`, in every
  * edition and both link-argument modes; and clippy for each cross family.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,5 +92,21 @@ describe.each(clippyTriples)('clippy for $target ($triple)', ({ target, triple }
       const fmt = await execa('rustfmt', ['--edition', edition, '--check', ...files], { cwd: dir, reject: false });
       expect(fmt.exitCode, fmt.stdout).toBe(0);
     }
+  });
+});
+
+describe('the documented test command of bare-metal projects', () => {
+  const oneTargetPerFamily = catalogue.filter((target, index, all) =>
+    target.kind === 'bare-metal' && all.findIndex((other) => other.family === target.family) === index);
+
+  it.for(oneTargetPerFamily)('runs the library tests of a $id project on this machine', async (target, { skip }) => {
+    if (!needRustup(skip)) return;
+    const dir = await generate(`t-${target.id.replace(/[^a-z0-9]+/g, '-')}`, ['-t', target.id, '--template', 'hello', '--edition', '2024']);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const command = readme.match(/^cargo test --lib --target .*$/m)?.[0];
+    expect(command).toBeDefined();
+    const result = await execa('sh', ['-c', command!], { cwd: dir, reject: false, env: { CARGO_TARGET_DIR: rustupTargetDir } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/test result: ok\. 2 passed; 0 failed/);
   });
 });
