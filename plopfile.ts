@@ -10,6 +10,7 @@ import { findTarget, type Edition, type TemplateName } from './generators/catalo
 import { crateNameProblem, suggestCrateName } from './generators/crate-name.js';
 import { generateFiles, generatorDescription, generatorName } from './generators/freestanding.js';
 import { writeProject } from './generators/write.js';
+import { planWorkspaceEdit } from './generators/workspace.js';
 
 type PlopAnswers = Record<'directory' | 'target' | 'template' | 'edition' | 'name', string> & { force?: boolean };
 
@@ -27,7 +28,7 @@ export default function freestandingPlopPack(plop: NodePlopAPI): void {
       },
     ],
     actions: [
-      (raw) => {
+      async (raw) => {
         const answers = raw as PlopAnswers;
         if (!findTarget(answers.target)) throw new Error(`unknown target ${answers.target}`);
         const problem = crateNameProblem(answers.name);
@@ -37,8 +38,11 @@ export default function freestandingPlopPack(plop: NodePlopAPI): void {
           directory, name: answers.name, target: answers.target,
           template: answers.template as TemplateName, edition: answers.edition as Edition, linkArgs: 'build-rs',
         });
-        writeProject(directory, files, Boolean(answers.force));
-        return `${files.length} files in ${directory}`;
+        const workspace = await planWorkspaceEdit(directory);
+        writeProject(directory, files, Boolean(answers.force), workspace);
+        const added = workspace?.contents ? `; added to workspace.members in ${workspace.manifest}` : '';
+        const note = workspace?.profileWarning ? ` (note: ${workspace.profileWarning})` : '';
+        return `${files.length} files in ${directory}${added}${note}`;
       },
     ],
   });

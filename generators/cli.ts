@@ -10,6 +10,7 @@ import { CancelledError, UsageError } from './errors.js';
 import { generateFiles } from './freestanding.js';
 import { nextSteps } from './next-steps.js';
 import { checkDestination, removeStagingFolders, writeProject } from './write.js';
+import { planWorkspaceEdit } from './workspace.js';
 
 function packageVersion(): string {
   const manifest = new URL('../../package.json', import.meta.url);
@@ -30,7 +31,9 @@ async function create(options: CreateOptions): Promise<number> {
   const files = generateFiles(answers);
   const listing = files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) }));
   const steps = nextSteps(answers);
-  const summary = { ...answers, files: listing, nextSteps: steps };
+  const workspace = await planWorkspaceEdit(answers.directory);
+  const workspaceSummary = workspace && { manifest: workspace.manifest, member: workspace.member, added: workspace.contents !== undefined };
+  const summary = { ...answers, files: listing, ...(workspaceSummary ? { workspace: workspaceSummary } : {}), nextSteps: steps };
 
   if (options.dryRun) {
     checkDestination(answers.directory, files, options.force); // a dry run refuses what the real one would
@@ -38,15 +41,19 @@ async function create(options: CreateOptions): Promise<number> {
     else {
       console.log(`Would write ${files.length} files to ${answers.directory}:`);
       for (const file of listing) console.log(`  ${file.path}  (${file.size} bytes)`);
+      if (workspace?.contents) console.log(`Would add "${workspace.member}" to workspace.members in ${workspace.manifest}`);
     }
     return 0;
   }
 
-  writeProject(answers.directory, files, options.force);
+  writeProject(answers.directory, files, options.force, workspace);
+  // A warning, not an error: the root's profiles are its owner's to change.
+  if (workspace?.profileWarning) console.error(`create-freestanding: note: ${workspace.profileWarning}`);
   if (options.json && !options.verify) {
     console.log(JSON.stringify({ created: true, ...summary }, null, 2));
   } else if (!options.json) {
     console.log(`Created ${answers.name} in ${answers.directory}: ${answers.target}, ${answers.template}, edition ${answers.edition} (${files.length} files).`);
+    if (workspace?.contents) console.log(`Added "${workspace.member}" to workspace.members in ${workspace.manifest}.`);
     console.log('\nNext steps:');
     for (const step of steps) console.log(`  ${step}`);
   }

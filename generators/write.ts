@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, stat
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { RenderedFile } from './render.js';
+import { applyWorkspaceEdit, type WorkspaceEdit } from './workspace.js';
 
 export type DestinationState = 'missing' | 'empty' | 'non-empty';
 
@@ -82,8 +83,10 @@ export function checkDestination(directory: string, files: RenderedFile[], force
   return state;
 }
 
-export function writeProject(directory: string, files: RenderedFile[], force: boolean): void {
+/** Writes the project, then, when it lies in a Cargo workspace, the root manifest's new member. */
+export function writeProject(directory: string, files: RenderedFile[], force: boolean, workspace?: WorkspaceEdit): void {
   const state = checkDestination(directory, files, force);
   if (state === 'non-empty') overwriteInPlace(directory, files);
   else writeFresh(directory, files, state);
+  if (workspace) applyWorkspaceEdit(workspace);
 }

@@ -41,10 +41,13 @@ describe('plop pack', () => {
     symlinkSync(repoRoot, join(tmp.dir, 'node_modules', 'create-freestanding'), 'dir');
     writeFileSync(join(tmp.dir, 'plopfile.js'), "export default async function (plop) {\n  await plop.load('create-freestanding');\n}\n");
     writeFileSync(join(tmp.dir, 'package.json'), '{ "type": "module", "private": true }\n');
+    writeFileSync(join(tmp.dir, 'Cargo.toml'), '[workspace]\nmembers = []\n');
     const plop = await nodePlop(join(tmp.dir, 'plopfile.js'), { destBasePath: tmp.dir, force: false });
     const result = await plop.getGenerator('freestanding').runActions({ ...answers, target: 'thumbv7em-none-eabihf' });
     expect(result.failures).toEqual([]);
     expect(readFileSync(join(tmp.dir, 'crates/kernel/.cargo/config.toml'), 'utf8')).toContain('target = "thumbv7em-none-eabihf"');
+    expect(readFileSync(join(tmp.dir, 'Cargo.toml'), 'utf8')).toBe('[workspace]\nmembers = ["crates/kernel"]\n');
+    expect(result.changes[0].path).toContain('added to workspace.members');
   });
 
   it('refuses a bad crate name with the reason', async () => {
@@ -52,6 +55,7 @@ describe('plop pack', () => {
     cleanup = tmp.cleanup;
     const plop = await nodePlop(join(repoRoot, 'dist', 'plopfile.js'), { destBasePath: tmp.dir, force: false });
     const result = await plop.getGenerator('freestanding').runActions({ ...answers, name: 'my crate' });
-    expect(String(result.failures[0])).toMatch(/invalid crate name: "my crate" contains " "/);
+    expect(result.failures[0]).toMatchObject({ type: 'function' });
+    expect((result.failures[0] as { error: string }).error).toMatch(/invalid crate name: "my crate" contains " "/);
   });
 });
