@@ -319,8 +319,8 @@ export const hostOsFacts: Record<HostOs, HostOsFacts> = {
       '  startup code would never run, and without them the `.exe` needs',
       '  only `kernel32.dll` (no Visual C++ runtime DLLs), links the same',
       '  with or without the Visual Studio C++ tools, and cross-links from',
-      '  Linux with `lld-link`. `src/os/windows.rs` supplies the few C',
-      '  runtime symbols that compiled code refers to (`memcpy`, ...).',
+      '  Linux with `lld-link`. The Windows module under src/os supplies the',
+      '  few C runtime symbols that compiled code refers to (`memcpy`, ...).',
     ],
   },
   macos: {

@@ -1,9 +1,8 @@
 /**
  * The errors readers of "A Freestanding Rust Binary" hit, each with the one line
- * that explains it. The generated README lists those that apply to its target;
- * the project's README lists them all.
+ * that explains it. The generated README lists those that apply to its project.
  */
-import type { LinkArgMode, Target } from './catalogue.js';
+import type { LinkArgMode, Target, TemplateName } from './catalogue.js';
 
 export interface KnownError {
   /** The compiler's or linker's words, as they appear. */
@@ -12,11 +11,13 @@ export interface KnownError {
   fix: string;
 }
 
-type Applies = (target: Target, linkArgs: LinkArgMode) => boolean;
+type Applies = (target: Target, linkArgs: LinkArgMode, template: TemplateName) => boolean;
 
 const always: Applies = () => true;
 const bareMetal: Applies = (target) => target.kind === 'bare-metal';
 const hasOs = (os: string): Applies => (target) => target.kind === 'host' && target.oses.some((o) => o === os);
+/** Errors only the hello's OS modules deal with (minimal's `loop {}` never touches the stack or formatting). */
+const helloOn = (os: string): Applies => (target, linkArgs, template) => template === 'hello' && hasOs(os)(target, linkArgs, template);
 
 const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
   {
@@ -62,17 +63,17 @@ const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
     },
   },
   {
-    applies: hasOs('linux'),
+    applies: helloOn('linux'),
     entry: {
       error: 'Segmentation fault right after start',
-      fix: 'A plain `extern "C" fn _start` runs with the stack misaligned by 8 bytes; src/os/linux.rs enters through a naked `_start` that aligns it before calling Rust.',
+      fix: 'A plain `extern "C" fn _start` runs with the stack misaligned by 8 bytes; the hello\'s Linux module (src/os.rs, or src/os/linux.rs in a `host` project) enters through a naked `_start` that aligns it before calling Rust.',
     },
   },
   {
-    applies: hasOs('linux'),
+    applies: helloOn('linux'),
     entry: {
       error: 'undefined symbol: rust_eh_personality',
-      fix: 'rustup\'s prebuilt core refers to it once formatting is linked, even with panic = "abort"; src/os/linux.rs defines an empty one.',
+      fix: 'rustup\'s prebuilt core refers to it once formatting is linked, even with panic = "abort"; the hello\'s Linux module defines an empty one.',
     },
   },
   {
@@ -105,13 +106,9 @@ const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
   },
 ];
 
-export function knownErrorsFor(target: Target, linkArgs: LinkArgMode): KnownError[] {
+export function knownErrorsFor(target: Target, linkArgs: LinkArgMode, template: TemplateName): KnownError[] {
   const triple = target.kind === 'bare-metal' ? target.triple : '<triple>';
   return catalogueOfErrors
-    .filter(({ applies }) => applies(target, linkArgs))
+    .filter(({ applies }) => applies(target, linkArgs, template))
     .map(({ entry }) => ({ error: entry.error, fix: entry.fix.replaceAll('<triple>', triple) }));
-}
-
-export function allKnownErrors(): KnownError[] {
-  return catalogueOfErrors.map(({ entry }) => entry);
 }

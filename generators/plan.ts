@@ -232,7 +232,7 @@ export function planProject(answers: Answers): ProjectPlan {
     ciProof: proofSummary(target),
     testCommand: testCommand(target, answers.linkArgs),
     files,
-    knownErrors: knownErrorsFor(target, answers.linkArgs),
+    knownErrors: knownErrorsFor(target, answers.linkArgs, answers.template),
     notes: target.notes,
   };
   return { context, files };
