@@ -5,12 +5,12 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
-import { questions } from './generators/answers.js';
-import { findTarget, type Edition, type TemplateName } from './generators/catalogue.js';
-import { crateNameProblem, suggestCrateName } from './generators/crate-name.js';
-import { generateFiles, generatorDescription, generatorName } from './generators/freestanding.js';
-import { writeProject } from './generators/write.js';
-import { planWorkspaceEdit } from './generators/workspace.js';
+import { questions } from './generators/core/questions.js';
+import { findTarget, type Edition, type TemplateName } from './generators/core/catalogue.js';
+import { crateNameProblem, suggestCrateName } from './generators/core/crate-name.js';
+import { generateFiles, generatorDescription, generatorName } from './generators/core/freestanding.js';
+import { writeProject } from './generators/io/write.js';
+import { planWorkspaceEdit } from './generators/io/workspace.js';
 
 type PlopAnswers = Record<'directory' | 'target' | 'template' | 'edition' | 'name', string> & { force?: boolean };
 

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import "../dist/generators/cli.js";
+import "../dist/generators/cli/main.js";

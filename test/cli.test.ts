@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogue } from '../generators/catalogue.js';
+import { catalogue } from '../generators/core/catalogue.js';
 import { runCli, scratch } from './support/cli.js';
 
 let cleanups: (() => void)[] = [];

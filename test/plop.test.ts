@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodePlop from 'node-plop';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateFiles } from '../generators/freestanding.js';
+import { generateFiles } from '../generators/core/freestanding.js';
 import { repoRoot, scratch } from './support/cli.js';
 
 let cleanup = () => {};

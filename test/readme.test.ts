@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogue } from '../generators/catalogue.js';
-import { targetTable } from '../generators/target-table.js';
+import { catalogue } from '../generators/core/catalogue.js';
+import { targetTable } from '../generators/core/target-table.js';
 import { repoRoot } from './support/cli.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');

@@ -6,9 +6,9 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { catalogue, editions, hostOsFacts, runnerCommand, templateNames, type Target } from '../generators/catalogue.js';
-import { notApplicable, planProject } from '../generators/plan.js';
-import { renderTemplate } from '../generators/render.js';
+import { catalogue, editions, hostOsFacts, runnerCommand, templateNames, type Target } from '../generators/core/catalogue.js';
+import { notApplicable, planProject } from '../generators/core/plan.js';
+import { renderTemplate } from '../generators/core/render.js';
 import { runCli, scratch } from './support/cli.js';
 
 const root = scratch('cf-render-');

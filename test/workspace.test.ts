@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'smol-toml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addMember } from '../generators/workspace.js';
+import { addMember } from '../generators/io/workspace.js';
 import { runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools, toolchainNeeds } from './support/tools.js';
 

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
-import type { Inspection } from '../../generators/catalogue.js';
+import type { Inspection } from '../../generators/core/catalogue.js';
 
 const elfMachines = { 'x86-64': 'EM_X86_64', aarch64: 'EM_AARCH64', arm: 'EM_ARM', riscv: 'EM_RISCV' } as const;
 

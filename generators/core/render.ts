@@ -15,7 +15,7 @@ export interface RenderedFile {
 
 /** templates/ beside dist/ (built) or beside generators/ (vitest runs the sources). */
 export const templatesDir = fileURLToPath(
-  new URL(import.meta.url.includes('/dist/') ? '../../templates/' : '../templates/', import.meta.url),
+  new URL(import.meta.url.includes('/dist/') ? '../../../templates/' : '../../templates/', import.meta.url),
 );
 
 const handlebars = Handlebars.create();

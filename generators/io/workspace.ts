@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 export interface WorkspaceEdit {
   /** The workspace's root Cargo.toml. */

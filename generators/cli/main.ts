@@ -3,17 +3,17 @@
  * expected failure ends as one line on stderr and a non-zero exit status.
  */
 import { readFileSync } from 'node:fs';
-import { catalogue, describeTarget } from './catalogue.js';
+import { catalogue, describeTarget } from '../core/catalogue.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
-import { CancelledError, UsageError } from './errors.js';
-import { generateFiles } from './freestanding.js';
-import { nextSteps } from './next-steps.js';
-import { checkDestination, removeStagingFolders, writeProject } from './write.js';
-import { planWorkspaceEdit } from './workspace.js';
+import { CancelledError, UsageError } from '../core/errors.js';
+import { generateFiles } from '../core/freestanding.js';
+import { nextSteps } from '../core/next-steps.js';
+import { checkDestination, removeStagingFolders, writeProject } from '../io/write.js';
+import { planWorkspaceEdit } from '../io/workspace.js';
 
 function packageVersion(): string {
-  const manifest = new URL('../../package.json', import.meta.url);
+  const manifest = new URL('../../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
@@ -58,7 +58,7 @@ async function create(options: CreateOptions): Promise<number> {
     for (const step of steps) console.log(`  ${step}`);
   }
   if (options.verify) {
-    const { verifyProject } = await import('./verify.js');
+    const { verifyProject } = await import('../toolchain/verify.js');
     const result = await verifyProject(answers, { json: options.json });
     if (options.json) console.log(JSON.stringify({ created: true, ...summary, verify: result }, null, 2));
     return result.ok ? 0 : 1;
@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(listTargets(options.json));
       return 0;
     case 'doctor': {
-      const { runDoctor } = await import('./doctor.js');
+      const { runDoctor } = await import('../toolchain/doctor.js');
       return runDoctor(options);
     }
     case 'create':

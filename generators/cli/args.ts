@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import {
   catalogue, editions, findTarget, linkArgModes, templateNames,
   type Edition, type LinkArgMode, type TemplateName,
-} from './catalogue.js';
-import { UsageError } from './errors.js';
+} from '../core/catalogue.js';
+import { UsageError } from '../core/errors.js';
 
 export interface CreateOptions {
   command: 'create';

@@ -21,7 +21,7 @@ function row(target: Target): string {
   return `| \`${target.id}\` | ${target.kind} | ${triple} | ${target.description} | ${target.runs} | ${proofs} |`;
 }
 
-export const tableStart = '<!-- target-table:start (generated from generators/catalogue.ts; `npm run readme:targets`) -->';
+export const tableStart = '<!-- target-table:start (generated from generators/core/catalogue.ts; `npm run readme:targets`) -->';
 export const tableEnd = '<!-- target-table:end -->';
 
 export function targetTable(): string {

@@ -2,7 +2,7 @@
  * The generator, defined once: its questions and a pure function from answers
  * to rendered files. The CLI and plop (plopfile.ts) both run exactly this.
  */
-import { questions } from './answers.js';
+import { questions } from './questions.js';
 import { planProject, type Answers } from './plan.js';
 import { renderPlan, type RenderedFile } from './render.js';
 

@@ -4,9 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { execa } from 'execa';
-import { findTarget } from './catalogue.js';
+import { findTarget } from '../core/catalogue.js';
 import { diagnose, formatReport } from './doctor.js';
-import type { Answers } from './plan.js';
+import type { Answers } from '../core/plan.js';
 
 export interface VerifyResult {
   ok: boolean;

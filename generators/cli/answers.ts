@@ -4,55 +4,12 @@
  * imported only when a prompt is really shown, which keeps the flag path fast.
  */
 import { basename, resolve } from 'node:path';
-import { catalogue, editions, findTarget, templateNames, type Edition, type TemplateName } from './catalogue.js';
+import { findTarget, type Edition, type TemplateName } from '../core/catalogue.js';
+import { defaults, questions, type QuestionSpec } from '../core/questions.js';
 import type { CreateOptions } from './args.js';
-import { crateNameProblem, suggestCrateName } from './crate-name.js';
-import { CancelledError, UsageError } from './errors.js';
-import type { Answers } from './plan.js';
-
-export interface Choice {
-  name: string;
-  value: string;
-  description?: string;
-}
-
-/** A question the generator may ask: the CLI asks it with @inquirer/prompts, plop with its inquirer. */
-export interface QuestionSpec {
-  key: 'directory' | 'target' | 'template' | 'edition';
-  flag: string;
-  message: string;
-  defaultValue: string;
-  choices?: Choice[];
-}
-
-export const defaults = {
-  directory: 'freestanding-app',
-  target: 'host',
-  template: 'hello' as TemplateName,
-  edition: '2024' as Edition,
-  linkArgs: 'build-rs',
-} as const;
-
-const templateDescriptions: Record<TemplateName, string> = {
-  hello: 'prints "Hello, world!" and exits 0 where the target can run',
-  minimal: 'the blog\'s body: `loop {}`',
-};
-
-export const questions: QuestionSpec[] = [
-  { key: 'directory', flag: '[directory]', message: 'Project directory', defaultValue: defaults.directory },
-  {
-    key: 'target', flag: '--target', message: 'Target', defaultValue: defaults.target,
-    choices: catalogue.map((target) => ({ name: target.id, value: target.id, description: target.description })),
-  },
-  {
-    key: 'template', flag: '--template', message: 'Template', defaultValue: defaults.template,
-    choices: templateNames.map((name) => ({ name, value: name, description: templateDescriptions[name] })),
-  },
-  {
-    key: 'edition', flag: '--edition', message: 'Rust edition', defaultValue: defaults.edition,
-    choices: [...editions].reverse().map((year) => ({ name: year, value: year })),
-  },
-];
+import { crateNameProblem, suggestCrateName } from '../core/crate-name.js';
+import { CancelledError, UsageError } from '../core/errors.js';
+import type { Answers } from '../core/plan.js';
 
 /** Asks one question; resolves to the answer. */
 export type Ask = (question: QuestionSpec) => Promise<string>;

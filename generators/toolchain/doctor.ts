@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { findTarget, minimumRust, type BareMetalTarget, type HostOs, type Target } from './catalogue.js';
+import { findTarget, minimumRust, type BareMetalTarget, type HostOs, type Target } from '../core/catalogue.js';
 
 export interface Check {
   name: string;

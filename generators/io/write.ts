@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from './errors.js';
-import type { RenderedFile } from './render.js';
+import { UsageError } from '../core/errors.js';
+import type { RenderedFile } from '../core/render.js';
 import { applyWorkspaceEdit, type WorkspaceEdit } from './workspace.js';
 
 export type DestinationState = 'missing' | 'empty' | 'non-empty';
