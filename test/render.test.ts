@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogue, editions, hostOsFacts, runnerCommand, templateNames, type Target } from '../generators/core/catalogue.js';
-import { notApplicable, planProject } from '../generators/core/plan.js';
+import { libraryName, notApplicable, planProject } from '../generators/core/plan.js';
 import { renderTemplate } from '../generators/core/render.js';
 import { runCli, scratch } from './support/cli.js';
 
@@ -52,7 +52,7 @@ describe.each(cases)('$target.id $template $edition', ({ target, template, editi
     const manifest = parseToml(files['Cargo.toml']) as any;
     expect(manifest.package).toMatchObject({ name, edition, 'rust-version': '1.88' });
     expect(manifest.bin).toEqual([{ name, path: 'src/main.rs', test: false, bench: false }]);
-    expect(manifest.lib).toMatchObject({ name: 'app', path: 'src/lib.rs' });
+    expect(manifest.lib).toMatchObject({ name: libraryName(String((manifest.package as { name: string }).name)), path: 'src/lib.rs' });
     expect(manifest.profile.dev.panic).toBe('abort');
     expect(manifest.profile.release.panic).toBe('abort');
     expect(manifest.dependencies).toBeUndefined();

@@ -248,6 +248,30 @@ export const catalogue: readonly Target[] = [
 export const templateNames = ['hello', 'minimal'] as const;
 export type TemplateName = (typeof templateNames)[number];
 
+/** What a program template is, declared once: everything else asks this instead of comparing names. */
+export interface ProgramTemplate {
+  name: TemplateName;
+  /** One line for prompts, --help and the README. */
+  description: string;
+  /** Ends by itself: prints "Hello, world!" and exits 0 where the target runs. Otherwise it loops forever. */
+  exits: boolean;
+  /** Host projects: the program talks to the OS through src/os.rs (entry, write, exit). */
+  usesOsModule: boolean;
+  /** `src/main.rs`'s template in each family's folder. */
+  mainFile: string;
+}
+
+export const programTemplates: Record<TemplateName, ProgramTemplate> = {
+  hello: {
+    name: 'hello', description: 'prints "Hello, world!" and exits 0 where the target can run',
+    exits: true, usesOsModule: true, mainFile: 'main.hello.rs.hbs',
+  },
+  minimal: {
+    name: 'minimal', description: 'the post\'s body: `loop {}`',
+    exits: false, usesOsModule: false, mainFile: 'main.minimal.rs',
+  },
+};
+
 export const editions = ['2018', '2021', '2024'] as const;
 export type Edition = (typeof editions)[number];
 

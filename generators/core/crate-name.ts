@@ -10,8 +10,6 @@ const rustKeywords = new Set([
 ]);
 const builtinLibraries = new Set(['core', 'std', 'alloc', 'proc_macro', 'proc-macro', 'test']);
 const buildDirectoryNames = new Set(['deps', 'examples', 'build', 'incremental']);
-/** The library inside every generated project is named `app`; a package of that name would shadow it. */
-const reservedHere = new Set(['app']);
 
 /** Why `name` is not a valid crate name, or undefined when it is. */
 export function crateNameProblem(name: string): string | undefined {
@@ -19,7 +17,6 @@ export function crateNameProblem(name: string): string | undefined {
   if (rustKeywords.has(name)) return `"${name}" is a Rust keyword`;
   if (builtinLibraries.has(name)) return `"${name}" conflicts with Rust's built-in library of that name`;
   if (buildDirectoryNames.has(name)) return `"${name}" conflicts with cargo's build directory names`;
-  if (reservedHere.has(name)) return `"${name}" is the name of the generated library inside the project`;
   if (/^[0-9]/.test(name)) return `"${name}" starts with a digit`;
   const bad = [...name].find((ch) => !/[\p{XID_Continue}-]/u.test(ch));
   if (bad !== undefined) return `"${name}" contains "${bad}"; use letters, digits, "-" and "_"`;

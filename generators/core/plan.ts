@@ -3,7 +3,7 @@
  * each with the template it comes from and what it is for. Pure: no I/O.
  */
 import {
-  findTarget, hostOsFacts, minimumRust, runnerCommand,
+  findTarget, hostOsFacts, minimumRust, programTemplates, runnerCommand,
   type BareMetalTarget, type Edition, type Family, type HostOs, type HostTarget, type LinkArgMode, type QemuBoard,
   type Target, type TemplateName,
 } from './catalogue.js';
@@ -45,6 +45,8 @@ interface LinkSection {
 /** Everything templates may refer to. Templates choose among whole variants; they compute nothing. */
 export interface RenderContext {
   name: string;
+  /** The library's crate name, as `src/main.rs` writes it (`my-os` → `my_os`). */
+  libName: string;
   edition: Edition;
   rustVersion: string;
   isHello: boolean;
@@ -127,7 +129,7 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
   const family = `rust/${target.family}`;
   const main: PlannedFile = {
     path: 'src/main.rs',
-    source: `${family}/main.${template}.rs`,
+    source: `${family}/${programTemplates[template].mainFile}`,
     purpose: 'the freestanding part: entry point, panic handler, output',
   };
   if (target.kind === 'host') {
@@ -145,7 +147,7 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
     const linkFile: PlannedFile = linkArgs === 'build-rs'
       ? { path: 'build.rs', source: 'rust/host/build.rs.hbs', purpose: 'passes the linker arguments to the binary alone' }
       : { path: '.cargo/config.toml', source: 'project/host.cargo-config.toml.hbs', purpose: 'the linker arguments, as rustflags per OS (the blog\'s way)' };
-    return [main, ...(template === 'hello' ? osFiles : []), linkFile];
+    return [main, ...(programTemplates[template].usesOsModule ? osFiles : []), linkFile];
   }
   return [
     main,
@@ -185,6 +187,18 @@ function testCommand(target: Target, linkArgs: LinkArgMode): string {
   return linkArgs === 'cargo-config' ? 'RUSTFLAGS= cargo test' : 'cargo test';
 }
 
+/** Names a library cannot take: `core::…` in main.rs would mean the built-in crate, `gen` is a 2024 keyword. */
+const shadowingNames = new Set(['core', 'std', 'alloc', 'proc_macro', 'test', 'gen']);
+
+/**
+ * The library's name: the package's, as cargo would derive it, so that any
+ * number of generated crates share a workspace without output collisions.
+ */
+export function libraryName(packageName: string): string {
+  const snake = packageName.replaceAll('-', '_');
+  return shadowingNames.has(snake) ? `${snake}_lib` : snake;
+}
+
 export function planProject(answers: Answers): ProjectPlan {
   const target = findTarget(answers.target);
   if (!target) throw new Error(`planProject: unknown target ${answers.target}`);
@@ -196,6 +210,7 @@ export function planProject(answers: Answers): ProjectPlan {
   const memory = bare?.memory;
   const context: RenderContext = {
     name: answers.name,
+    libName: libraryName(answers.name),
     edition: answers.edition,
     rustVersion: minimumRust,
     template: answers.template,

@@ -2,7 +2,7 @@
  * The generator's questions, defined once from the catalogue: the CLI asks
  * them with @inquirer/prompts, the plop pack with plop's inquirer.
  */
-import { catalogue, editions, templateNames, type Edition, type TemplateName } from './catalogue.js';
+import { catalogue, editions, programTemplates, templateNames, type Edition, type TemplateName } from './catalogue.js';
 
 export interface Choice {
   name: string;
@@ -27,11 +27,6 @@ export const defaults = {
   linkArgs: 'build-rs',
 } as const;
 
-const templateDescriptions: Record<TemplateName, string> = {
-  hello: 'prints "Hello, world!" and exits 0 where the target can run',
-  minimal: 'the blog\'s body: `loop {}`',
-};
-
 export const questions: QuestionSpec[] = [
   { key: 'directory', flag: '[directory]', message: 'Project directory', defaultValue: defaults.directory },
   {
@@ -40,7 +35,7 @@ export const questions: QuestionSpec[] = [
   },
   {
     key: 'template', flag: '--template', message: 'Template', defaultValue: defaults.template,
-    choices: templateNames.map((name) => ({ name, value: name, description: templateDescriptions[name] })),
+    choices: templateNames.map((name) => ({ name, value: name, description: programTemplates[name].description })),
   },
   {
     key: 'edition', flag: '--edition', message: 'Rust edition', defaultValue: defaults.edition,

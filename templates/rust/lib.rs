@@ -1,7 +1,7 @@
 //! The testable part of the program: pure logic with no hardware or OS in it.
 //!
 //! `src/main.rs` holds only what must be freestanding (the entry point, the
-//! panic handler, the platform's output) and calls into this crate as `app::…`.
+//! panic handler, the platform's output) and calls into this crate by its name.
 //! Keeping logic here means `cargo test` can run it on your machine.
 //!
 //! `no_std` everywhere except under `cargo test`: the test harness needs `std`,
