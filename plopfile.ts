@@ -1,48 +1,77 @@
 /**
- * The plop pack: `plop.load('create-freestanding')` in a monorepo's plopfile,
- * or `plop` in this folder. It registers the same generator the CLI runs;
- * files are rendered by our own strict, non-escaping Handlebars, not plop's.
+ * The plop pack. In a monorepo's plopfile:
+ *   await plop.load('create-freestanding');                                   // the "freestanding" generator
+ *   await plop.load('create-freestanding', { templates: './course-templates' }); // with your own templates laid over ours
+ * In this repository, `npm run plop` builds it and runs it through plop's own CLI
+ * (plop is a devDependency), writing into the folder you run it from.
+ * It runs the same core as the CLI; files are rendered by our own strict,
+ * non-escaping Handlebars, not plop's.
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
 import { questions } from './generators/core/questions.js';
-import { findTarget, type Edition, type TemplateName } from './generators/core/catalogue.js';
-import { crateNameProblem, suggestCrateName } from './generators/core/crate-name.js';
-import { generateFiles, generatorDescription, generatorName } from './generators/core/freestanding.js';
-import { writeProject } from './generators/io/write.js';
-import { planWorkspaceEdit } from './generators/io/workspace.js';
+import { scaffold, type ScaffoldResult } from './generators/core/scaffold.js';
+import { AnswerError, DestinationNotEmptyError } from './generators/core/errors.js';
 
-type PlopAnswers = Record<'directory' | 'target' | 'template' | 'edition' | 'name', string> & { force?: boolean };
+export const generatorName = 'freestanding';
+const generatorDescription = 'A freestanding Rust binary (#![no_std], #![no_main]) for a host OS or a bare-metal target';
 
-export default function freestandingPlopPack(plop: NodePlopAPI): void {
+/** Options of `plop.load('create-freestanding', options)`. */
+export interface PackOptions {
+  /** A folder laid over the built-in templates (same relative paths replace; others are added). */
+  templates?: string;
+}
+
+type PlopAnswers = Partial<Record<'directory' | 'name' | 'target' | 'template' | 'edition', string>>;
+
+/** The core's errors in plop's terms: answers and plop's flags, never the CLI's. */
+function wordForPlop(error: unknown): Error {
+  if (error instanceof DestinationNotEmptyError) {
+    return new Error(`${error.directory} is not empty; choose a new directory, or run plop with --force to overwrite only the ${error.generatedFiles} files it generates (nothing is deleted)`);
+  }
+  if (error instanceof AnswerError) {
+    return new Error(`${error.message}${error.suggestion ? `; answer ${error.field} with e.g. "${error.suggestion}"` : ''}`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function summary(result: ScaffoldResult): string {
+  const lines = [`${result.files.length} files in ${result.directory}`];
+  if (result.workspace?.added) lines.push(`added "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}`);
+  for (const note of result.notes) lines.push(`note: ${note}`);
+  lines.push('next steps:', ...result.nextSteps.map((step) => `  ${step}`));
+  return lines.join('\n');
+}
+
+export default function freestandingPlopPack(plop: NodePlopAPI, options: PackOptions = {}): void {
   plop.setGenerator(generatorName, {
     description: generatorDescription,
-    prompts: [
-      ...questions.map((question) => (question.choices
-        ? { type: 'list', name: question.key, message: question.message, default: question.defaultValue, choices: question.choices.map(({ name, value }) => ({ name, value })) }
-        : { type: 'input', name: question.key, message: question.message, default: question.defaultValue })),
-      {
-        type: 'input', name: 'name', message: 'Crate name',
-        default: (answers: PlopAnswers) => suggestCrateName(answers.directory.split(/[\\/]/).pop() ?? ''),
-        validate: (name: string) => crateNameProblem(name) ?? true,
-      },
-    ],
+    prompts: questions.map((question) => ({
+      type: question.choices ? 'list' : 'input',
+      name: question.key,
+      message: question.message,
+      default: (earlier: PlopAnswers) => question.defaultValue(earlier),
+      ...(question.choices ? {
+        // plop's list shows names only: put the description beside each id.
+        choices: question.choices.map(({ name, value, description }) => ({ name: description ? `${name}  ${description}` : name, value, short: name })),
+      } : {}),
+      ...(question.validate ? { validate: (value: string) => question.validate!(value) ?? true } : {}),
+    })),
     actions: [
-      async (raw) => {
+      async (raw, config) => {
         const answers = raw as PlopAnswers;
-        if (!findTarget(answers.target)) throw new Error(`unknown target ${answers.target}`);
-        const problem = crateNameProblem(answers.name);
-        if (problem) throw new Error(`invalid crate name: ${problem}`);
-        const directory = isAbsolute(answers.directory) ? answers.directory : resolve(plop.getDestBasePath(), answers.directory);
-        const files = generateFiles({
-          directory, name: answers.name, target: answers.target,
-          template: answers.template as TemplateName, edition: answers.edition as Edition, linkArgs: 'build-rs',
-        });
-        const workspace = await planWorkspaceEdit(directory);
-        writeProject(directory, files, Boolean(answers.force), workspace);
-        const added = workspace?.contents ? `; added to workspace.members in ${workspace.manifest}` : '';
-        const note = workspace?.profileWarning ? ` (note: ${workspace.profileWarning})` : '';
-        return `${files.length} files in ${directory}${added}${note}`;
+        const directory = answers.directory === undefined || isAbsolute(answers.directory)
+          ? answers.directory : resolve(plop.getDestBasePath(), answers.directory);
+        try {
+          // plop's --force reaches actions as their config's `force`.
+          const result = await scaffold({ ...answers, directory: directory ?? '' }, {
+            force: Boolean((config as { force?: boolean } | undefined)?.force),
+            templates: options.templates && resolve(plop.getDestBasePath(), options.templates),
+          });
+          return summary(result);
+        } catch (error) {
+          throw wordForPlop(error);
+        }
       },
     ],
   });

@@ -136,7 +136,7 @@ describe('create-freestanding', () => {
     const dir = tempDir();
     const result = await runCli([join(dir, 'My OS'), '-y']);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/invalid crate name: "My OS" contains " ".*; pass --name my-os$/m);
+    expect(result.stderr).toMatch(/invalid crate name: "My OS" contains " ".*; use --name my-os$/m);
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodePlop from 'node-plop';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateFiles } from '../generators/core/freestanding.js';
+import { generate } from '../generators/core/scaffold.js';
 import { repoRoot, scratch } from './support/cli.js';
 
 let cleanup = () => {};
@@ -16,8 +16,8 @@ describe('plop pack', () => {
     const plop = await nodePlop(join(repoRoot, 'dist', 'plopfile.js'));
     expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['freestanding']);
     const prompts = plop.getGenerator('freestanding').prompts as { name: string; choices?: { value: string }[] }[];
-    expect(prompts.map((p) => p.name)).toEqual(['directory', 'target', 'template', 'edition', 'name']);
-    expect(prompts[1].choices!.map((c) => c.value)).toContain('thumbv7em-none-eabihf');
+    expect(prompts.map((p) => p.name)).toEqual(['directory', 'name', 'target', 'template', 'edition']);
+    expect(prompts[2].choices!.map((c) => c.value)).toContain('thumbv7em-none-eabihf');
   });
 
   it('writes exactly the files the CLI writes, unescaped, relative to the destination', async () => {
@@ -27,7 +27,7 @@ describe('plop pack', () => {
     const result = await plop.getGenerator('freestanding').runActions(answers);
     expect(result.failures).toEqual([]);
     expect(result.changes[0].path).toContain('files in');
-    const expected = generateFiles({ ...answers, directory: join(tmp.dir, answers.directory), template: 'hello', edition: '2021', linkArgs: 'build-rs' });
+    const expected = generate({ ...answers, directory: join(tmp.dir, answers.directory) });
     for (const file of expected) {
       expect(readFileSync(join(tmp.dir, answers.directory, file.path), 'utf8')).toBe(file.contents);
     }
@@ -47,7 +47,7 @@ describe('plop pack', () => {
     expect(result.failures).toEqual([]);
     expect(readFileSync(join(tmp.dir, 'crates/kernel/.cargo/config.toml'), 'utf8')).toContain('target = "thumbv7em-none-eabihf"');
     expect(readFileSync(join(tmp.dir, 'Cargo.toml'), 'utf8')).toBe('[workspace]\nmembers = ["crates/kernel"]\n');
-    expect(result.changes[0].path).toContain('added to workspace.members');
+    expect(result.changes[0].path).toContain('added "crates/kernel" to workspace.members');
   });
 
   it('refuses a bad crate name with the reason', async () => {

@@ -1,80 +1,115 @@
 /**
- * Options → complete answers: flags win, then prompts (only on a terminal and
- * only for what is missing), then defaults (with --yes). The prompt library is
+ * Options → answers for the core: flags win, then prompts (only on a terminal
+ * and only for what is missing), then defaults (with --yes). Each answer is
+ * checked as soon as it is given, so a bad one is asked again at once with a
+ * valid suggestion, and earlier answers are kept. The prompt library is
  * imported only when a prompt is really shown, which keeps the flag path fast.
  */
-import { basename, resolve } from 'node:path';
-import { findTarget, type Edition, type TemplateName } from '../core/catalogue.js';
-import { defaults, questions, type QuestionSpec } from '../core/questions.js';
-import type { CreateOptions } from './args.js';
-import { crateNameProblem, suggestCrateName } from '../core/crate-name.js';
+import { defaults, expandHome, nameForDirectory, type AnswersInput } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
-import type { Answers } from '../core/plan.js';
+import { questions, type QuestionSpec } from '../core/questions.js';
+import { destinationState } from '../io/write.js';
+import type { CreateOptions } from './args.js';
+import { flagFor } from './words.js';
 
-/** Asks one question; resolves to the answer. */
-export type Ask = (question: QuestionSpec) => Promise<string>;
+/** Asks one question, offering `defaultValue`; resolves to the answer. */
+export type Ask = (question: QuestionSpec, defaultValue: string) => Promise<string>;
 
 /** The terminal prompt, loaded on first use. Ctrl-C becomes CancelledError. */
-export const askOnTerminal: Ask = async (question) => {
+export const askOnTerminal: Ask = async (question, defaultValue) => {
   const { input, select } = await import('@inquirer/prompts');
   try {
     if (question.choices) {
-      return await select({ message: question.message, choices: question.choices, default: question.defaultValue });
+      return await select({ message: question.message, choices: question.choices, default: defaultValue });
     }
-    return await input({ message: question.message, default: question.defaultValue });
+    return await input({ message: question.message, default: defaultValue });
   } catch (error) {
     if ((error as Error).name === 'ExitPromptError') throw new CancelledError();
     throw error;
   }
 };
 
-function nameFromDirectory(directory: string): string {
-  return basename(resolve(directory));
-}
-
 export interface AnswerSources {
   /** True when stdin and stdout are a terminal. */
   interactive: boolean;
   ask: Ask;
+  /** Where a re-asked question says what was wrong. */
+  warn: (line: string) => void;
 }
 
-export async function resolveAnswers(options: CreateOptions, sources: AnswerSources): Promise<Answers> {
-  const given: Partial<Record<QuestionSpec['key'], string>> = {
+type Key = QuestionSpec['key'];
+
+/** A directory that is free to be a new project here, close to `directory`. */
+function freeDirectory(directory: string): string {
+  for (let n = 2; ; n += 1) {
+    const candidate = `${directory.replace(/[\\/]+$/, '')}-${n}`;
+    if (destinationState(expandHome(candidate)) !== 'non-empty') return candidate;
+  }
+}
+
+/** The directory's problem for this run (beyond its spelling), with a better answer. */
+function directoryProblem(directory: string, force: boolean): { problem: string; suggestion: string } | undefined {
+  if (force) return undefined;
+  if (destinationState(expandHome(directory)) !== 'non-empty') return undefined;
+  return { problem: `${directory} is not empty`, suggestion: freeDirectory(directory) };
+}
+
+async function askUntilValid(
+  question: QuestionSpec, firstDefault: string, sources: AnswerSources,
+  extraCheck?: (value: string) => { problem: string; suggestion: string } | undefined,
+): Promise<string> {
+  let offer = firstDefault;
+  for (;;) {
+    const value = await sources.ask(question, offer);
+    const problem = question.validate?.(value);
+    if (problem === undefined) {
+      const extra = extraCheck?.(value);
+      if (!extra) return value;
+      sources.warn(`${extra.problem}; try again (suggested: ${extra.suggestion})`);
+      offer = extra.suggestion;
+      continue;
+    }
+    sources.warn(`${problem}; try again`);
+    offer = question.key === 'name' ? nameForDirectory(value).name : question.defaultValue({});
+  }
+}
+
+export async function resolveAnswers(options: CreateOptions, sources: AnswerSources): Promise<AnswersInput> {
+  const given: Partial<Record<Key, string>> = {
     directory: options.directory,
+    name: options.name,
     target: options.target,
     template: options.template,
     // The edition is asked on a terminal but, having a safe default, never demanded as a flag.
     edition: options.edition ?? (options.yes || sources.interactive ? undefined : defaults.edition),
   };
-  const missing = questions.filter((question) => given[question.key] === undefined);
+  // The name is asked only when the directory's base name cannot be one.
+  const asked = (key: Key, answers: Partial<Record<Key, string>>) =>
+    key !== 'name' || (answers.directory !== undefined && !nameForDirectory(answers.directory).valid);
+
+  const missing = questions.filter((question) => question.key !== 'name' && given[question.key] === undefined);
   if (missing.length > 0 && !options.yes && !sources.interactive) {
-    const flags = missing.map((question) => question.flag).join(', ');
+    const flags = missing.map((question) => flagFor[question.key]).join(', ');
     throw new UsageError(`missing ${flags} and no terminal to ask on; pass ${missing.length > 1 ? 'them' : 'it'}, or --yes for the defaults`);
   }
-  const answered: Record<string, string> = {};
+
+  const answers: Partial<Record<Key, string>> = {};
   for (const question of questions) {
-    answered[question.key] = given[question.key]
-      ?? (options.yes ? question.defaultValue : await sources.ask(question));
-  }
-  const target = findTarget(answered.target);
-  if (!target) throw new UsageError(`unknown target "${answered.target}"; see --list-targets`);
-  if (options.linkArgs === 'cargo-config' && target.kind !== 'host') {
-    throw new UsageError(`--link-args applies to host targets only; ${target.id} takes its linker script from build.rs`);
-  }
-  const directory = answered.directory;
-  if (directory.trim() === '') throw new UsageError('the project directory cannot be empty');
-  const name = options.name ?? nameFromDirectory(directory);
-  const problem = crateNameProblem(name);
-  if (problem) {
-    const how = options.name === undefined ? 'pass --name' : 'use --name';
-    throw new UsageError(`invalid crate name: ${problem}; ${how} ${suggestCrateName(name)}`);
+    const value = given[question.key];
+    if (value !== undefined) answers[question.key] = value;
+    else if (options.yes || !sources.interactive) {
+      if (question.key !== 'name') answers[question.key] = question.defaultValue(answers);
+    } else if (asked(question.key, answers)) {
+      const check = question.key === 'directory' ? (dir: string) => directoryProblem(dir, options.force) : undefined;
+      answers[question.key] = await askUntilValid(question, question.defaultValue(answers), sources, check);
+    }
   }
   return {
-    directory,
-    name,
-    target: answered.target,
-    template: answered.template as TemplateName,
-    edition: answered.edition as Edition,
-    linkArgs: options.linkArgs ?? defaults.linkArgs,
+    directory: answers.directory!,
+    name: answers.name,
+    target: answers.target,
+    template: answers.template,
+    edition: answers.edition,
+    linkArgs: options.linkArgs,
   };
 }

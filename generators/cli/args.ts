@@ -14,6 +14,8 @@ export interface CreateOptions {
   edition?: Edition;
   name?: string;
   linkArgs?: LinkArgMode;
+  /** A folder laid over the built-in templates. */
+  templates?: string;
   yes: boolean;
   force: boolean;
   dryRun: boolean;
@@ -39,6 +41,7 @@ Options:
       --edition <year>    ${editions.join(' | ')} (default 2024)
       --name <crate>      crate name (default: the directory's base name)
       --link-args <where> build-rs (default) | cargo-config; host targets only
+      --templates <dir>   your templates laid over the built-in ones (same path replaces, others are added)
   -y, --yes               never prompt: defaults for everything not given
   -f, --force             allow a non-empty directory: overwrite only generated files, delete nothing
       --dry-run           print the files it would write; write nothing
@@ -57,6 +60,31 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
+/** The flag each kind of value belongs to, to rebuild a command npm has taken apart. */
+function flagForValue(value: string): string | undefined {
+  if (findTarget(value)) return `-t ${value}`;
+  if ((templateNames as readonly string[]).includes(value)) return `--template ${value}`;
+  if ((editions as readonly string[]).includes(value)) return `--edition ${value}`;
+  if ((linkArgModes as readonly string[]).includes(value)) return `--link-args ${value}`;
+  return undefined;
+}
+
+/** Boolean flags npm keeps as its own config (`npm_config_<name>`) when given before "--". */
+const npmKeptSwitches = ['yes', 'force', 'dry-run', 'verify', 'json'] as const;
+
+/**
+ * `npm create freestanding my-os -t linux --template hello` reaches us as three
+ * positionals: npm parses the flags itself and passes their values on. When run
+ * by npm and every extra word is such a value, the `--` form that works.
+ */
+export function npmAteFlags(positionals: string[], env: NodeJS.ProcessEnv): string | undefined {
+  if (env.npm_command === undefined && env.npm_execpath === undefined) return undefined;
+  const flags = positionals.slice(1).map(flagForValue);
+  if (flags.some((flag) => flag === undefined)) return undefined;
+  const switches = npmKeptSwitches.filter((name) => env[`npm_config_${name.replace('-', '_')}`] === 'true').map((name) => `--${name}`);
+  return `npm create freestanding@latest ${positionals[0]} -- ${[...flags, ...switches].join(' ')}`;
+}
+
 export function parseCommandLine(argv: string[]): CliOptions {
   let parsed;
   try {
@@ -70,6 +98,7 @@ export function parseCommandLine(argv: string[]): CliOptions {
         edition: { type: 'string' },
         name: { type: 'string' },
         'link-args': { type: 'string' },
+        templates: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
         force: { type: 'boolean', short: 'f', default: false },
         'dry-run': { type: 'boolean', default: false },
@@ -99,6 +128,8 @@ export function parseCommandLine(argv: string[]): CliOptions {
     return { command: 'doctor', target, json: values.json };
   }
   if (positionals.length > 1) {
+    const npmForm = npmAteFlags(positionals, process.env);
+    if (npmForm) throw new UsageError(`npm kept the flags for itself and passed on only their values; put them after "--": ${npmForm}`);
     throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')}`);
   }
 
@@ -112,6 +143,7 @@ export function parseCommandLine(argv: string[]): CliOptions {
     edition: oneOf('edition', values.edition, editions),
     name: values.name,
     linkArgs,
+    templates: values.templates,
     yes: values.yes,
     force: values.force,
     dryRun: values['dry-run'],

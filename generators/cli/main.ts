@@ -1,16 +1,16 @@
 /**
- * The command: args → answers → plan → render → write (→ verify). Every
- * expected failure ends as one line on stderr and a non-zero exit status.
+ * The command: args → answers → the core's scaffold (→ verify), then the
+ * result in words or JSON. Every expected failure ends as one line on stderr
+ * and a non-zero exit status. Nothing runs at import but `run()` at the end.
  */
 import { readFileSync } from 'node:fs';
 import { catalogue, describeTarget } from '../core/catalogue.js';
+import { CancelledError, UsageError } from '../core/errors.js';
+import type { ScaffoldResult } from '../core/scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
-import { CancelledError, UsageError } from '../core/errors.js';
-import { generateFiles } from '../core/freestanding.js';
-import { nextSteps } from '../core/next-steps.js';
-import { checkDestination, removeStagingFolders, writeProject } from '../io/write.js';
-import { planWorkspaceEdit } from '../io/workspace.js';
+import { wordForCli } from './words.js';
+import { removeStagingFolders } from '../io/write.js';
 
 function packageVersion(): string {
   const manifest = new URL('../../../package.json', import.meta.url);
@@ -25,44 +25,38 @@ function listTargets(json: boolean): string {
     .join('\n');
 }
 
+function printResult(result: ScaffoldResult, options: CreateOptions): void {
+  const { answers } = result;
+  if (options.dryRun) {
+    console.log(`Would write ${result.files.length} files to ${answers.directory}:`);
+    for (const file of result.files) console.log(`  ${file.path}  (${file.size} bytes)`);
+    if (result.workspace?.added) console.log(`Would add "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}`);
+    return;
+  }
+  console.log(`Created ${answers.name} in ${answers.directory}: ${answers.target}, ${answers.template}, edition ${answers.edition} (${result.files.length} files).`);
+  if (result.workspace?.added) console.log(`Added "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}.`);
+  console.log('\nNext steps:');
+  for (const step of result.nextSteps) console.log(`  ${step}`);
+}
+
 async function create(options: CreateOptions): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const answers = await resolveAnswers(options, { interactive, ask: askOnTerminal });
-  const files = generateFiles(answers);
-  const listing = files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) }));
-  const steps = nextSteps(answers);
-  const workspace = await planWorkspaceEdit(answers.directory);
-  const workspaceSummary = workspace && { manifest: workspace.manifest, member: workspace.member, added: workspace.contents !== undefined };
-  const summary = { ...answers, files: listing, ...(workspaceSummary ? { workspace: workspaceSummary } : {}), nextSteps: steps };
-
-  if (options.dryRun) {
-    checkDestination(answers.directory, files, options.force); // a dry run refuses what the real one would
-    if (options.json) console.log(JSON.stringify({ dryRun: true, ...summary }, null, 2));
-    else {
-      console.log(`Would write ${files.length} files to ${answers.directory}:`);
-      for (const file of listing) console.log(`  ${file.path}  (${file.size} bytes)`);
-      if (workspace?.contents) console.log(`Would add "${workspace.member}" to workspace.members in ${workspace.manifest}`);
-    }
-    return 0;
-  }
-
-  writeProject(answers.directory, files, options.force, workspace);
-  // A warning, not an error: the root's profiles are its owner's to change.
-  if (workspace?.profileWarning) console.error(`create-freestanding: note: ${workspace.profileWarning}`);
-  if (options.json && !options.verify) {
-    console.log(JSON.stringify({ created: true, ...summary }, null, 2));
-  } else if (!options.json) {
-    console.log(`Created ${answers.name} in ${answers.directory}: ${answers.target}, ${answers.template}, edition ${answers.edition} (${files.length} files).`);
-    if (workspace?.contents) console.log(`Added "${workspace.member}" to workspace.members in ${workspace.manifest}.`);
-    console.log('\nNext steps:');
-    for (const step of steps) console.log(`  ${step}`);
-  }
-  if (options.verify) {
+  const input = await resolveAnswers(options, {
+    interactive, ask: askOnTerminal, warn: (line) => console.error(`create-freestanding: ${line}`),
+  });
+  const { scaffold } = await import('../core/scaffold.js');
+  const result = await scaffold(input, { force: options.force, dryRun: options.dryRun, templates: options.templates });
+  // Notes are warnings, not errors: e.g. the workspace root's profiles are its owner's to change.
+  for (const note of result.notes) console.error(`create-freestanding: note: ${note}`);
+  const summary = { ...result, ...result.answers };
+  if (!options.json) printResult(result, options);
+  if (options.verify && !options.dryRun) {
     const { verifyProject } = await import('../toolchain/verify.js');
-    const result = await verifyProject(answers, { json: options.json });
-    if (options.json) console.log(JSON.stringify({ created: true, ...summary, verify: result }, null, 2));
-    return result.ok ? 0 : 1;
+    const verified = await verifyProject(result.answers, { json: options.json });
+    if (options.json) console.log(JSON.stringify({ created: true, ...summary, verify: verified }, null, 2));
+    return verified.ok ? 0 : 1;
   }
+  if (options.json) console.log(JSON.stringify(options.dryRun ? { dryRun: true, ...summary } : { created: true, ...summary }, null, 2));
   return 0;
 }
 
@@ -87,21 +81,25 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.on('SIGINT', () => {
-  removeStagingFolders();
-  process.exit(130);
-});
-
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error: unknown) => {
+export function run(argv: string[]): void {
+  process.on('SIGINT', () => {
     removeStagingFolders();
-    if (error instanceof UsageError || error instanceof CancelledError) {
-      console.error(`create-freestanding: ${error.message}`);
-      process.exitCode = error.exitCode;
-    } else {
-      console.error(`create-freestanding: internal error: ${(error as Error).stack ?? String(error)}`);
-      process.exitCode = 70;
-    }
-  },
-);
+    process.exit(130);
+  });
+  main(argv).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      const words = wordForCli(error);
+      if (words !== undefined) {
+        console.error(`create-freestanding: ${words}`);
+        process.exitCode = (error as UsageError).exitCode;
+      } else if (error instanceof UsageError || error instanceof CancelledError) {
+        console.error(`create-freestanding: ${error.message}`);
+        process.exitCode = error.exitCode;
+      } else {
+        console.error(`create-freestanding: internal error: ${(error as Error).stack ?? String(error)}`);
+        process.exitCode = 70;
+      }
+    },
+  );
+}

@@ -1,23 +1,19 @@
-/** What to type after generating, per target. */
+/** What to type after generating: the README's own commands, in order. */
 import { findTarget } from './catalogue.js';
-import type { Answers } from './plan.js';
+import { programTemplates } from './catalogue.js';
+import { onlyRunsOn, type ProjectPlan } from './plan.js';
+import { cdCommand } from './shell.js';
 
-const quote = (path: string) => (/^[\w./-]+$/.test(path) ? path : JSON.stringify(path));
-
-export function nextSteps(answers: Answers): string[] {
-  const target = findTarget(answers.target)!;
-  const steps = [`cd ${quote(answers.directory)}`];
-  if (target.kind === 'bare-metal') {
-    steps.push(`rustup target add ${target.triple}   # once: this target's precompiled core`);
-  }
-  const run = answers.template === 'hello' && target.runnable ? 'cargo run --release' : 'cargo build --release';
-  if (target.kind === 'host' && target.id !== 'host' && target.id !== 'linux') {
-    steps.push(`${run}   # on ${target.id === 'windows' ? 'Windows' : 'macOS'}`);
-  } else {
-    steps.push(run);
-  }
-  steps.push(target.kind === 'bare-metal'
-    ? 'cargo test --lib --target "$(rustc -vV | sed -n \'s/^host: //p\')"   # the library\'s tests, on this machine'
-    : 'cargo test');
-  return steps;
+export function nextSteps(plan: ProjectPlan, directory: string): string[] {
+  const { commands } = plan.context;
+  const target = findTarget(plan.context.target.id)!;
+  const where = onlyRunsOn(target);
+  // A program that loops forever is built, not started, by the next steps.
+  const start = programTemplates[plan.context.template].exits && target.runnable ? commands.run : commands.build;
+  return [
+    cdCommand(directory),
+    ...commands.setup.map((step) => `${step.command}   # ${step.why}`),
+    where ? `${start}   # ${where}` : start,
+    commands.test,
+  ];
 }

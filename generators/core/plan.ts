@@ -1,24 +1,20 @@
 /**
  * Answers → the project plan: one typed render context and the list of files,
  * each with the template it comes from and what it is for. Pure: no I/O.
+ *
+ * The context is split by kind: a host project's templates see `linkSections`,
+ * a bare-metal project's see `triple`, `memory`, `runner`; nothing renders a
+ * placeholder for a value its target does not have.
  */
 import {
   findTarget, hostOsFacts, minimumRust, programTemplates, runnerCommand,
-  type BareMetalTarget, type Edition, type Family, type HostOs, type HostTarget, type LinkArgMode, type QemuBoard,
+  type BareMetalTarget, type Edition, type Family, type HostOs, type HostTarget, type LinkArgMode,
   type Target, type TemplateName,
 } from './catalogue.js';
+import type { Answers } from './answers.js';
 import { knownErrorsFor, type KnownError } from './known-errors.js';
-import { proofSummary } from './target-table.js';
 
-export interface Answers {
-  /** Where to write, as the user gave it. */
-  directory: string;
-  name: string;
-  target: string;
-  template: TemplateName;
-  edition: Edition;
-  linkArgs: LinkArgMode;
-}
+export type { Answers };
 
 export interface PlannedFile {
   /** Path inside the project, with forward slashes. */
@@ -29,7 +25,7 @@ export interface PlannedFile {
   purpose: string;
 }
 
-interface LinkSection {
+export interface LinkSection {
   os: string;
   label: string;
   cfg: string;
@@ -38,62 +34,95 @@ interface LinkSection {
   explanation: string[];
   /** The arguments as a Rust slice literal, laid out as rustfmt would. */
   argsRust: string;
-  /** The arguments as blog-style rustflags, a TOML array. */
+  /** The arguments as rustflags (the post's way), a TOML array. */
   rustflagsToml: string;
 }
 
-/** Everything templates may refer to. Templates choose among whole variants; they compute nothing. */
-export interface RenderContext {
+/** The commands a user types, in the README and in the next steps the front ends print. */
+export interface Commands {
+  /** Once, before the first build. */
+  setup: { command: string; why: string }[];
+  build: string;
+  /** `cargo run --release`: natively or in QEMU (see `runnable`). */
+  run: string;
+  test: string;
+}
+
+/** What every template may use. */
+interface CommonContext {
   name: string;
   /** The library's crate name, as `src/main.rs` writes it (`my-os` → `my_os`). */
   libName: string;
   edition: Edition;
   rustVersion: string;
-  isHello: boolean;
-  isMinimal: boolean;
   template: TemplateName;
+  /** The program ends by itself (hello); otherwise it loops forever (minimal). */
+  exits: boolean;
   isHost: boolean;
   isBareMetal: boolean;
-  usesCargoConfigLinkArgs: boolean;
-  target: { id: string; description: string; triple: string; runs: string };
-  /** Link arguments per OS (host targets). */
-  linkSections: LinkSection[];
-  /** OS names the build script accepts, for its error message. */
-  supportedOses: string;
-  // Bare metal: memory map for link.x, QEMU runner, extra rustflags.
-  flashOrigin: string;
-  flashLength: string;
-  ramOrigin: string;
-  ramLength: string;
-  hasTargetSection: boolean;
-  hasRunner: boolean;
-  runnerToml: string;
-  board: { summary: string; machine: string; program: string };
-  hasRustflags: boolean;
-  rustflagsToml: string;
-  rustflagsWhy: string;
-  // README
+  /** Inside a Cargo workspace: the root's `[profile.*]` apply, so the crate has none. */
+  inWorkspace: boolean;
+  target: { id: string; description: string; runs: string };
+  postUrl: string;
+  commands: Commands;
+  /** `cargo run` starts it: natively, or in QEMU for a board (on Windows or macOS for those targets). */
   runnable: boolean;
-  helloIsReal: boolean;
-  setupCommands: string[];
-  buildCommand: string;
-  runCommand: string;
+  /** Where and how it runs, and what that does: a sentence or two. */
   runOutcome: string;
-  /** What create-freestanding's CI proves about this target. */
-  ciProof: string;
-  testCommand: string;
   files: PlannedFile[];
   knownErrors: KnownError[];
   notes: string[];
 }
+
+export interface HostContext extends CommonContext {
+  kind: 'host';
+  linkArgsInCargoConfig: boolean;
+  /** Link arguments per OS. */
+  linkSections: LinkSection[];
+  /** OS names the build script accepts, for its error message. */
+  supportedOses: string;
+}
+
+export interface BoardContext {
+  summary: string;
+  program: string;
+  aptPackage: string;
+  brewFormula: string;
+  /** The `runner` value of `.cargo/config.toml`, as TOML. */
+  runnerToml: string;
+}
+
+export interface BareMetalContext extends CommonContext {
+  kind: 'bare-metal';
+  triple: string;
+  memory: { flashOrigin: string; flashLength: string; ramOrigin: string; ramLength: string };
+  hasBoard: boolean;
+  /** Present when `hasBoard`. */
+  board?: BoardContext;
+  hasRustflags: boolean;
+  /** Present when `hasRustflags`. */
+  rustflags?: { toml: string; why: string };
+  /** `.cargo/config.toml` has a `[target.<triple>]` table (runner or rustflags). */
+  hasTargetSection: boolean;
+}
+
+/** Everything templates may refer to. Templates choose among whole variants; they compute nothing. */
+export type RenderContext = HostContext | BareMetalContext;
 
 export interface ProjectPlan {
   context: RenderContext;
   files: PlannedFile[];
 }
 
-/** Stands in for values a target does not have; a test makes sure none reaches a file. */
-export const notApplicable = 'n/a for this target';
+export interface PlanOptions {
+  inWorkspace: boolean;
+}
+
+/** The post this project follows, linked once from its README. */
+export const postUrl = 'https://os.phil-opp.com/freestanding-rust-binary/';
+
+/** `cargo test --target host-tuple` is understood since cargo 1.91. */
+const hostTupleRust = '1.91';
 
 const toml = (value: string) => JSON.stringify(value);
 const tomlArray = (values: string[]) => `[${values.map(toml).join(', ')}]`;
@@ -146,7 +175,7 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
       ];
     const linkFile: PlannedFile = linkArgs === 'build-rs'
       ? { path: 'build.rs', source: 'rust/host/build.rs.hbs', purpose: 'passes the linker arguments to the binary alone' }
-      : { path: '.cargo/config.toml', source: 'project/host.cargo-config.toml.hbs', purpose: 'the linker arguments, as rustflags per OS (the blog\'s way)' };
+      : { path: '.cargo/config.toml', source: 'project/host.cargo-config.toml.hbs', purpose: 'the linker arguments, as rustflags per OS (the post\'s way)' };
     return [main, ...(programTemplates[template].usesOsModule ? osFiles : []), linkFile];
   }
   return [
@@ -156,35 +185,52 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
     { path: 'build.rs', source: 'rust/bare-metal/build.rs', purpose: 'hands link.x to the linker and relinks when it changes' },
     { path: '.cargo/config.toml', source: 'project/bare-metal.cargo-config.toml.hbs', purpose: 'default target and the QEMU runner for `cargo run`' },
     { path: 'rust-toolchain.toml', source: 'project/rust-toolchain.toml.hbs', purpose: 'tells rustup which toolchain and target to use' },
+    { path: '.vscode/settings.json', source: 'project/vscode-settings.json.hbs', purpose: 'rust-analyzer checks the binary for this target only (no false `can\'t find crate for test`)' },
   ];
 }
 
 function planFiles(target: Target, answers: Answers): PlannedFile[] {
   return [
-    { path: 'Cargo.toml', source: 'project/Cargo.toml.hbs', purpose: 'package, binary and profile settings (panic = "abort")' },
-    { path: 'src/lib.rs', source: 'rust/lib.rs', purpose: 'the testable logic; `cargo test` runs its tests' },
+    { path: 'Cargo.toml', source: 'project/Cargo.toml.hbs', purpose: 'package, library, binary and profile settings (panic = "abort")' },
+    { path: 'src/lib.rs', source: 'rust/lib.rs', purpose: 'the testable logic; the test command runs its tests' },
     ...familyFiles(target, answers.template, answers.linkArgs),
     { path: 'README.md', source: 'project/README.md.hbs', purpose: 'this file' },
     { path: '.gitignore', source: 'project/_gitignore', purpose: 'keeps target/ out of git' },
   ];
 }
 
-function boardContext(board: QemuBoard | undefined) {
-  return board
-    ? { summary: board.summary, machine: board.machine, program: board.program }
-    : { summary: notApplicable, machine: notApplicable, program: notApplicable };
+/** Where `cargo run` works when that is not the machine of any host (e.g. "on Windows"), else undefined. */
+export function onlyRunsOn(target: Target): string | undefined {
+  if (target.kind !== 'host' || target.oses.includes('linux')) return undefined;
+  return `on ${target.oses.map((os) => hostOsFacts[os].label).join(' or ')}`;
 }
 
-function runOutcome(target: Target, template: TemplateName): string {
-  if (template === 'minimal') return 'The program loops forever, like the blog\'s: stop it with Ctrl-C (in QEMU: Ctrl-A then X).';
-  if (!target.runnable) return 'QEMU has no board for this target, so there is nothing to run here; flash it to your board.';
-  return 'It prints `Hello, world!` and exits with status 0; a panic prints its message and exits with 101.';
-}
-
-function testCommand(target: Target, linkArgs: LinkArgMode): string {
-  if (target.kind === 'bare-metal') return 'cargo test --lib --target "$(rustc -vV | sed -n \'s/^host: //p\')"';
+function commandsFor(target: Target, answers: Answers): Commands {
+  let test = 'cargo test';
   // An empty RUSTFLAGS replaces the rustflags of .cargo/config.toml, so the test harness links normally.
-  return linkArgs === 'cargo-config' ? 'RUSTFLAGS= cargo test' : 'cargo test';
+  if (target.kind === 'host' && answers.linkArgs === 'cargo-config') test = 'RUSTFLAGS= cargo test';
+  // The library's tests run on this machine, whatever `[build] target` says.
+  if (target.kind === 'bare-metal') test = 'cargo test --lib --target host-tuple';
+  return {
+    setup: target.kind === 'bare-metal'
+      ? [{ command: `rustup target add ${target.triple}`, why: 'once: this target\'s precompiled core' }]
+      : [],
+    build: 'cargo build --release',
+    run: 'cargo run --release',
+    test,
+  };
+}
+
+function runOutcome(target: Target, answers: Answers): string {
+  const board = target.kind === 'bare-metal' ? target.board : undefined;
+  if (!target.runnable) return 'QEMU has no board for this target, so there is nothing to run here; flash it to your board.';
+  const where = onlyRunsOn(target);
+  const build = where ? `Build and run it ${where}: build.rs passes the linker arguments of the OS you build for. ` : '';
+  if (!programTemplates[answers.template].exits) {
+    const stop = board ? 'QEMU runs it until you press Ctrl-A, then X' : 'stop it with Ctrl-C';
+    return `${build}The program loops forever, like the post's: ${stop}.`;
+  }
+  return `${build}It prints \`Hello, world!\` and exits with status 0; a panic prints its message and exits with 101.`;
 }
 
 /** Names a library cannot take: `core::…` in main.rs would mean the built-in crate, `gen` is a 2024 keyword. */
@@ -199,56 +245,59 @@ export function libraryName(packageName: string): string {
   return shadowingNames.has(snake) ? `${snake}_lib` : snake;
 }
 
-export function planProject(answers: Answers): ProjectPlan {
+function bareMetalContext(target: BareMetalTarget): Omit<BareMetalContext, keyof CommonContext> {
+  const board = target.board && target.runnable ? target.board : undefined;
+  return {
+    kind: 'bare-metal',
+    triple: target.triple,
+    memory: target.memory,
+    hasBoard: Boolean(board),
+    ...(board ? {
+      board: {
+        summary: board.summary, program: board.program, aptPackage: board.aptPackage,
+        brewFormula: board.brewFormula, runnerToml: toml(runnerCommand(board)),
+      },
+    } : {}),
+    hasRustflags: Boolean(target.rustflags),
+    ...(target.rustflags ? { rustflags: { toml: tomlArray(target.rustflags.flags), why: target.rustflags.why } } : {}),
+    hasTargetSection: Boolean(board) || Boolean(target.rustflags),
+  };
+}
+
+function hostContext(target: HostTarget, answers: Answers): Omit<HostContext, keyof CommonContext> {
+  return {
+    kind: 'host',
+    linkArgsInCargoConfig: answers.linkArgs === 'cargo-config',
+    linkSections: linkSectionsFor(target),
+    supportedOses: target.oses.map((os) => hostOsFacts[os].label).join(', '),
+  };
+}
+
+export function planProject(answers: Answers, options: PlanOptions = { inWorkspace: false }): ProjectPlan {
   const target = findTarget(answers.target);
   if (!target) throw new Error(`planProject: unknown target ${answers.target}`);
   const files = planFiles(target, answers);
-  const bare: BareMetalTarget | undefined = target.kind === 'bare-metal' ? target : undefined;
-  const host: HostTarget | undefined = target.kind === 'host' ? target : undefined;
-  const hasRunner = Boolean(bare?.board) && target.runnable;
-  const hasRustflags = Boolean(bare?.rustflags);
-  const memory = bare?.memory;
-  const context: RenderContext = {
+  const common: CommonContext = {
     name: answers.name,
     libName: libraryName(answers.name),
     edition: answers.edition,
-    rustVersion: minimumRust,
+    rustVersion: target.kind === 'bare-metal' ? hostTupleRust : minimumRust,
     template: answers.template,
-    isHello: answers.template === 'hello',
-    isMinimal: answers.template === 'minimal',
-    isHost: Boolean(host),
-    isBareMetal: Boolean(bare),
-    usesCargoConfigLinkArgs: Boolean(host) && answers.linkArgs === 'cargo-config',
-    target: {
-      id: target.id,
-      description: target.description,
-      triple: bare?.triple ?? notApplicable,
-      runs: target.runs,
-    },
-    linkSections: host ? linkSectionsFor(host) : [],
-    supportedOses: host ? host.oses.map((os) => hostOsFacts[os].label).join(', ') : notApplicable,
-    flashOrigin: memory?.flashOrigin ?? notApplicable,
-    flashLength: memory?.flashLength ?? notApplicable,
-    ramOrigin: memory?.ramOrigin ?? notApplicable,
-    ramLength: memory?.ramLength ?? notApplicable,
-    hasTargetSection: hasRunner || hasRustflags,
-    hasRunner,
-    runnerToml: bare?.board ? toml(runnerCommand(bare.board)) : '""',
-    board: boardContext(bare?.board),
-    hasRustflags,
-    rustflagsToml: bare?.rustflags ? tomlArray(bare.rustflags.flags) : '[]',
-    rustflagsWhy: bare?.rustflags?.why ?? notApplicable,
+    exits: programTemplates[answers.template].exits,
+    isHost: target.kind === 'host',
+    isBareMetal: target.kind === 'bare-metal',
+    inWorkspace: options.inWorkspace,
+    target: { id: target.id, description: target.description, runs: target.runs },
+    postUrl,
+    commands: commandsFor(target, answers),
     runnable: target.runnable,
-    helloIsReal: answers.template === 'hello' && target.runnable,
-    setupCommands: bare ? [`rustup target add ${bare.triple}`] : [],
-    buildCommand: 'cargo build --release',
-    runCommand: 'cargo run --release',
-    runOutcome: runOutcome(target, answers.template),
-    ciProof: proofSummary(target),
-    testCommand: testCommand(target, answers.linkArgs),
+    runOutcome: runOutcome(target, answers),
     files,
     knownErrors: knownErrorsFor(target, answers.linkArgs, answers.template),
     notes: target.notes,
   };
+  const context: RenderContext = target.kind === 'host'
+    ? { ...common, ...hostContext(target, answers) } as HostContext
+    : { ...common, ...bareMetalContext(target) } as BareMetalContext;
   return { context, files };
 }

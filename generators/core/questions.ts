@@ -2,7 +2,8 @@
  * The generator's questions, defined once from the catalogue: the CLI asks
  * them with @inquirer/prompts, the plop pack with plop's inquirer.
  */
-import { catalogue, editions, programTemplates, templateNames, type Edition, type TemplateName } from './catalogue.js';
+import { checkDirectory, checkName, defaults, nameForDirectory } from './answers.js';
+import { catalogue, editions, programTemplates, templateNames } from './catalogue.js';
 
 export interface Choice {
   name: string;
@@ -10,36 +11,39 @@ export interface Choice {
   description?: string;
 }
 
+type Key = 'directory' | 'name' | 'target' | 'template' | 'edition';
+
 /** A question the generator may ask: the CLI asks it with @inquirer/prompts, plop with its inquirer. */
 export interface QuestionSpec {
-  key: 'directory' | 'target' | 'template' | 'edition';
-  flag: string;
+  key: Key;
   message: string;
-  defaultValue: string;
+  /** The default, which may follow from earlier answers (the crate name from the directory). */
+  defaultValue: (earlier: Partial<Record<Key, string>>) => string;
   choices?: Choice[];
+  /** Checked as soon as it is answered, so a prompt can ask again at once: the problem, or undefined. */
+  validate?: (value: string) => string | undefined;
 }
 
-export const defaults = {
-  directory: 'freestanding-app',
-  target: 'host',
-  template: 'hello' as TemplateName,
-  edition: '2024' as Edition,
-  linkArgs: 'build-rs',
-} as const;
-
 export const questions: QuestionSpec[] = [
-  { key: 'directory', flag: '[directory]', message: 'Project directory', defaultValue: defaults.directory },
   {
-    key: 'target', flag: '--target', message: 'Target', defaultValue: defaults.target,
+    key: 'directory', message: 'Project directory', defaultValue: () => defaults.directory,
+    validate: checkDirectory,
+  },
+  {
+    key: 'name', message: 'Crate name',
+    defaultValue: (earlier) => nameForDirectory(earlier.directory ?? defaults.directory).name,
+    validate: (name) => checkName(name).problem,
+  },
+  {
+    key: 'target', message: 'Target', defaultValue: () => defaults.target,
     choices: catalogue.map((target) => ({ name: target.id, value: target.id, description: target.description })),
   },
   {
-    key: 'template', flag: '--template', message: 'Template', defaultValue: defaults.template,
+    key: 'template', message: 'Template', defaultValue: () => defaults.template,
     choices: templateNames.map((name) => ({ name, value: name, description: programTemplates[name].description })),
   },
   {
-    key: 'edition', flag: '--edition', message: 'Rust edition', defaultValue: defaults.edition,
+    key: 'edition', message: 'Rust edition', defaultValue: () => defaults.edition,
     choices: [...editions].reverse().map((year) => ({ name: year, value: year })),
   },
 ];
-

@@ -7,7 +7,7 @@
 //! `no_std` everywhere except under `cargo test`: the test harness needs `std`,
 //! and a `#![no_std]` crate with its own `#[panic_handler]` would clash with
 //! std's ("found duplicate lang item `panic_impl`", the error rust-analyzer and
-//! `cargo test` show on the blog's single-file layout).
+//! `cargo test` show on a single-file layout).
 #![cfg_attr(not(test), no_std)]
 
 use core::fmt;

@@ -1,0 +1,93 @@
+/**
+ * Raw answers (from flags, prompts, plop or an API caller) → checked Answers.
+ * Every problem is an AnswerError naming the field, so each front end can word
+ * it in its own terms (a flag, a prompt, an option).
+ */
+import { homedir } from 'node:os';
+import { basename, resolve } from 'node:path';
+import { catalogue, editions, findTarget, linkArgModes, templateNames, type Edition, type LinkArgMode, type TemplateName } from './catalogue.js';
+import { crateNameProblem, suggestCrateName } from './crate-name.js';
+import { AnswerError } from './errors.js';
+
+/** What an answer is when nobody gives one. */
+export const defaults = {
+  directory: 'freestanding-app',
+  target: 'host',
+  template: 'hello' as TemplateName,
+  edition: '2024' as Edition,
+  linkArgs: 'build-rs',
+} as const;
+
+export interface Answers {
+  /** Where to write, as the user gave it (`~` expanded). */
+  directory: string;
+  name: string;
+  target: string;
+  template: TemplateName;
+  edition: Edition;
+  linkArgs: LinkArgMode;
+}
+
+/** What a caller may give: only the directory is required; the rest have defaults. */
+export interface AnswersInput {
+  directory: string;
+  name?: string;
+  target?: string;
+  template?: string;
+  edition?: string;
+  linkArgs?: string;
+}
+
+/** `~` and `~/x` as a shell would expand them (prompts and APIs get no shell). */
+export function expandHome(directory: string): string {
+  if (directory === '~') return homedir();
+  if (directory.startsWith('~/') || directory.startsWith('~\\')) return resolve(homedir(), directory.slice(2));
+  return directory;
+}
+
+/** The crate name a directory suggests: its base name, or a valid one close to it. */
+export function nameForDirectory(directory: string): { name: string; valid: boolean } {
+  const base = basename(resolve(expandHome(directory)));
+  return crateNameProblem(base) === undefined ? { name: base, valid: true } : { name: suggestCrateName(base), valid: false };
+}
+
+function oneOf<T extends string>(field: 'template' | 'edition' | 'linkArgs', value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new AnswerError(field, `${field} must be one of ${allowed.join(', ')} (got "${value}")`, allowed[0]);
+}
+
+export function checkDirectory(directory: string): string | undefined {
+  if (directory.trim() === '') return 'the project directory cannot be empty';
+  if (directory.includes('\0')) return 'the project directory cannot contain a NUL byte';
+  return undefined;
+}
+
+/** Why `name` cannot be the crate's name (undefined when it can), with a valid suggestion. */
+export function checkName(name: string): { problem?: string; suggestion: string } {
+  const problem = crateNameProblem(name);
+  return { problem: problem && `invalid crate name: ${problem}`, suggestion: suggestCrateName(name) };
+}
+
+export function validateAnswers(input: AnswersInput): Answers {
+  const directoryProblem = checkDirectory(input.directory ?? '');
+  if (directoryProblem) throw new AnswerError('directory', directoryProblem, defaults.directory);
+  const directory = expandHome(input.directory);
+
+  const targetId = input.target ?? defaults.target;
+  const target = findTarget(targetId);
+  if (!target) {
+    throw new AnswerError('target', `unknown target "${targetId}"; choose one of: ${catalogue.map((t) => t.id).join(', ')}`, defaults.target);
+  }
+  const template = oneOf('template', input.template ?? defaults.template, templateNames);
+  const edition = oneOf('edition', input.edition ?? defaults.edition, editions);
+  const linkArgs = oneOf('linkArgs', input.linkArgs ?? defaults.linkArgs, linkArgModes);
+  if (linkArgs === 'cargo-config' && target.kind !== 'host') {
+    throw new AnswerError('linkArgs', `the link-args choice applies to host targets only; ${target.id} takes its linker script from build.rs`, defaults.linkArgs);
+  }
+
+  // No name given: the directory's base name, checked like any other (the error suggests a valid one).
+  const name = input.name ?? basename(resolve(directory));
+  const { problem, suggestion } = checkName(name);
+  if (problem) throw new AnswerError('name', problem, suggestion);
+  return { directory, name, target: target.id, template, edition, linkArgs };
+}

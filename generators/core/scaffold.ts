@@ -1,0 +1,74 @@
+/**
+ * The one core behind every front end (CLI, plop pack, library API):
+ * answers → checked answers → plan → rendered files → (write) → a result each
+ * front end formats. Nothing here prompts, prints or names a CLI flag.
+ */
+import { resolve } from 'node:path';
+import { validateAnswers, type Answers, type AnswersInput } from './answers.js';
+import { DestinationNotEmptyError } from './errors.js';
+import { nextSteps } from './next-steps.js';
+import { planProject, type ProjectPlan } from './plan.js';
+import { renderPlan, templateReader, type RenderedFile } from './render.js';
+
+export interface GenerateOptions {
+  /** A folder whose files replace the built-in templates at the same relative path; new files there are added. */
+  templates?: string;
+  /** The crate joins a Cargo workspace: the root's profiles apply, so the crate gets none of its own. */
+  inWorkspace?: boolean;
+}
+
+export interface ScaffoldOptions extends Pick<GenerateOptions, 'templates'> {
+  /** Allow a non-empty destination: overwrite only the generated files, delete nothing. */
+  force?: boolean;
+  /** Decide and check everything a real run would, write nothing. */
+  dryRun?: boolean;
+}
+
+export interface ScaffoldResult {
+  answers: Answers;
+  /** The project's absolute path. */
+  directory: string;
+  files: { path: string; size: number }[];
+  written: boolean;
+  /** The surrounding Cargo workspace, when there is one. */
+  workspace?: { manifest: string; member: string; added: boolean };
+  /** Things the user should know (e.g. what the workspace root lacks), one line each. */
+  notes: string[];
+  /** What to type next: the same commands the generated README gives. */
+  nextSteps: string[];
+}
+
+function planAndRender(answers: Answers, options: GenerateOptions): { plan: ProjectPlan; files: RenderedFile[] } {
+  const plan = planProject(answers, { inWorkspace: options.inWorkspace ?? false });
+  return { plan, files: renderPlan(plan, templateReader(options.templates)) };
+}
+
+/** The project's files, in memory; writes nothing. */
+export function generate(input: AnswersInput, options: GenerateOptions = {}): RenderedFile[] {
+  return planAndRender(validateAnswers(input), options).files;
+}
+
+export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
+  const answers = validateAnswers(input);
+  // I/O modules are loaded here, not at import: `generate` users never need them.
+  const [{ planWorkspaceEdit }, { destinationState, writeProject }] = await Promise.all([
+    import('../io/workspace.js'), import('../io/write.js'),
+  ]);
+  const workspace = await planWorkspaceEdit(answers.directory);
+  const { plan, files } = planAndRender(answers, { templates: options.templates, inWorkspace: Boolean(workspace) });
+  const state = destinationState(answers.directory);
+  if (state === 'non-empty' && !options.force) throw new DestinationNotEmptyError(answers.directory, files.length);
+
+  if (!options.dryRun) {
+    await writeProject(answers.directory, files, Boolean(options.force), workspace);
+  }
+  return {
+    answers,
+    directory: resolve(answers.directory),
+    files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })),
+    written: !options.dryRun,
+    ...(workspace ? { workspace: { manifest: workspace.manifest, member: workspace.member, added: workspace.contents !== undefined } } : {}),
+    notes: workspace?.profileWarning ? [workspace.profileWarning] : [],
+    nextSteps: nextSteps(plan, answers.directory),
+  };
+}
