@@ -7,7 +7,7 @@
  * placeholder for a value its target does not have.
  */
 import {
-  findTarget, hostOsFacts, minimumRust, programTemplates, runnerCommand,
+  findTarget, hostOsFacts, minimumRustFor, programTemplates, runnerCommand,
   type BareMetalTarget, type Edition, type Family, type HostOs, type HostTarget, type LinkArgMode,
   type Target, type TemplateName,
 } from './catalogue.js';
@@ -120,9 +120,6 @@ export interface PlanOptions {
 
 /** The post this project follows, linked once from its README. */
 export const postUrl = 'https://os.phil-opp.com/freestanding-rust-binary/';
-
-/** `cargo test --target host-tuple` is understood since cargo 1.91. */
-const hostTupleRust = '1.91';
 
 const toml = (value: string) => JSON.stringify(value);
 const tomlArray = (values: string[]) => `[${values.map(toml).join(', ')}]`;
@@ -281,7 +278,7 @@ export function planProject(answers: Answers, options: PlanOptions = { inWorkspa
     name: answers.name,
     libName: libraryName(answers.name),
     edition: answers.edition,
-    rustVersion: target.kind === 'bare-metal' ? hostTupleRust : minimumRust,
+    rustVersion: minimumRustFor(target).version,
     template: answers.template,
     exits: programTemplates[answers.template].exits,
     isHost: target.kind === 'host',
