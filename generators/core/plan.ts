@@ -27,7 +27,6 @@ export interface PlannedFile {
 
 export interface LinkSection {
   os: string;
-  label: string;
   cfg: string;
   comment: string;
   /** Comment lines for build.rs. */
@@ -62,7 +61,7 @@ interface CommonContext {
   isBareMetal: boolean;
   /** Inside a Cargo workspace: the root's `[profile.*]` apply, so the crate has none. */
   inWorkspace: boolean;
-  target: { id: string; description: string; runs: string };
+  target: { id: string; description: string };
   postUrl: string;
   commands: Commands;
   /** `cargo run` starts it: natively, or in QEMU for a board (on Windows or macOS for those targets). */
@@ -136,7 +135,6 @@ function linkSectionsFor(target: HostTarget): LinkSection[] {
     const facts = hostOsFacts[os];
     return {
       os,
-      label: facts.label,
       cfg: facts.cfg,
       comment: facts.explanation[0].replace(/:$/, '.'),
       explanation: facts.explanation,
@@ -284,7 +282,7 @@ export function planProject(answers: Answers, options: PlanOptions = { inWorkspa
     isHost: target.kind === 'host',
     isBareMetal: target.kind === 'bare-metal',
     inWorkspace: options.inWorkspace,
-    target: { id: target.id, description: target.description, runs: target.runs },
+    target: { id: target.id, description: target.description },
     postUrl,
     commands: commandsFor(target, answers),
     runnable: target.runnable,
