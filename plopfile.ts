@@ -39,7 +39,7 @@ export default function freestandingPlopPack(plop: NodePlopAPI): void {
           template: answers.template as TemplateName, edition: answers.edition as Edition, linkArgs: 'build-rs',
         });
         const workspace = await planWorkspaceEdit(directory);
-        writeProject(directory, files, Boolean(answers.force), workspace);
+        await writeProject(directory, files, Boolean(answers.force), workspace);
         const added = workspace?.contents ? `; added to workspace.members in ${workspace.manifest}` : '';
         const note = workspace?.profileWarning ? ` (note: ${workspace.profileWarning})` : '';
         return `${files.length} files in ${directory}${added}${note}`;

@@ -9,7 +9,8 @@ import { askOnTerminal, resolveAnswers } from './answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { generateFiles } from '../core/freestanding.js';
 import { nextSteps } from '../core/next-steps.js';
-import { checkDestination, removeStagingFolders, writeProject } from '../io/write.js';
+import { checkDestination, exitOnSignals, writeProject } from '../io/write.js';
+import { asUsageError } from '../io/fs-errors.js';
 import { planWorkspaceEdit } from '../io/workspace.js';
 
 function packageVersion(): string {
@@ -46,7 +47,7 @@ async function create(options: CreateOptions): Promise<number> {
     return 0;
   }
 
-  writeProject(answers.directory, files, options.force, workspace);
+  await writeProject(answers.directory, files, options.force, workspace);
   // A warning, not an error: the root's profiles are its owner's to change.
   if (workspace?.profileWarning) console.error(`create-freestanding: note: ${workspace.profileWarning}`);
   if (options.json && !options.verify) {
@@ -70,10 +71,10 @@ async function main(argv: string[]): Promise<number> {
   const options = parseCommandLine(argv);
   switch (options.command) {
     case 'help':
-      console.log(usage);
+      console.log(argv.includes('--json') ? JSON.stringify({ ok: true, usage }) : usage);
       return 0;
     case 'version':
-      console.log(packageVersion());
+      console.log(argv.includes('--json') ? JSON.stringify({ ok: true, version: packageVersion() }) : packageVersion());
       return 0;
     case 'list-targets':
       console.log(listTargets(options.json));
@@ -87,21 +88,25 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.on('SIGINT', () => {
-  removeStagingFolders();
-  process.exit(130);
+const json = process.argv.includes('--json');
+
+/** One line on stderr, or with --json one object on stdout; then the exit status. */
+function fail(message: string, exitCode: number): void {
+  if (json) console.log(JSON.stringify({ ok: false, error: message, exitCode }));
+  else console.error(`create-freestanding: ${message}`);
+  process.exitCode = exitCode;
+}
+
+exitOnSignals((message, exitCode) => {
+  fail(message, exitCode);
+  process.exit(exitCode);
 });
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (error: unknown) => {
-    removeStagingFolders();
-    if (error instanceof UsageError || error instanceof CancelledError) {
-      console.error(`create-freestanding: ${error.message}`);
-      process.exitCode = error.exitCode;
-    } else {
-      console.error(`create-freestanding: internal error: ${(error as Error).stack ?? String(error)}`);
-      process.exitCode = 70;
-    }
+  (raw: unknown) => {
+    const error = asUsageError(raw);
+    if (error instanceof UsageError || error instanceof CancelledError) fail(error.message, error.exitCode);
+    else fail(`internal error: ${(error as Error).stack ?? String(error)}`, 70);
   },
 );
