@@ -3,11 +3,12 @@
  * only for what is missing), then defaults (with --yes). The prompt library is
  * imported only when a prompt is really shown, which keeps the flag path fast.
  */
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { findTarget, type Edition, type TemplateName } from '../core/catalogue.js';
 import { defaults, questions, type QuestionSpec } from '../core/questions.js';
 import type { CreateOptions } from './args.js';
-import { crateNameProblem, suggestCrateName } from '../core/crate-name.js';
+import { checkCrateName } from '../core/crate-name.js';
+import { resolveDestination } from '../io/paths.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import type { Answers } from '../core/plan.js';
 
@@ -29,7 +30,7 @@ export const askOnTerminal: Ask = async (question) => {
 };
 
 function nameFromDirectory(directory: string): string {
-  return basename(resolve(directory));
+  return basename(resolveDestination(directory));
 }
 
 export interface AnswerSources {
@@ -64,11 +65,12 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
   const directory = answered.directory;
   if (directory.trim() === '') throw new UsageError('the project directory cannot be empty');
   const name = options.name ?? nameFromDirectory(directory);
-  const problem = crateNameProblem(name);
-  if (problem) {
+  const verdict = checkCrateName(name, { windows: target.kind === 'host' && target.oses.includes('windows') });
+  if (verdict.problem) {
     const how = options.name === undefined ? 'pass --name' : 'use --name';
-    throw new UsageError(`invalid crate name: ${problem}; ${how} ${suggestCrateName(name)}`);
+    throw new UsageError(`invalid crate name: ${verdict.problem}; ${how} ${verdict.suggestion}`);
   }
+  if (verdict.warning) console.error(`create-freestanding: warning: ${verdict.warning}`);
   return {
     directory,
     name,

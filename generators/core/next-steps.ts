@@ -1,12 +1,11 @@
 /** What to type after generating, per target. */
 import { findTarget } from './catalogue.js';
 import type { Answers } from './plan.js';
-
-const quote = (path: string) => (/^[\w./-]+$/.test(path) ? path : JSON.stringify(path));
+import { cdCommand } from './shell.js';
 
 export function nextSteps(answers: Answers): string[] {
   const target = findTarget(answers.target)!;
-  const steps = [`cd ${quote(answers.directory)}`];
+  const steps = [cdCommand(answers.directory)];
   if (target.kind === 'bare-metal') {
     steps.push(`rustup target add ${target.triple}   # once: this target's precompiled core`);
   }
