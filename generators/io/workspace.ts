@@ -214,6 +214,12 @@ function candidateEdits(text: string, entry: string): string[] {
   return candidates;
 }
 
+/** Data as JSON with sorted keys: equal data, equal text, whatever order the keys were written in. */
+const canonical = (value: unknown): string => JSON.stringify(value, (_key, item: unknown) => (
+  item && typeof item === 'object' && !Array.isArray(item) && !(item instanceof Date)
+    ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : item));
+
 /**
  * `text` with `member` appended to workspace.members, checked by parsing: the
  * result must read as the same data with exactly that one item more.
@@ -222,10 +228,10 @@ export function addMember(text: string, member: string, parse: Parse): string {
   const expected = parse(text) as Record<string, unknown> & { workspace?: WorkspaceTable };
   const workspace = expected.workspace as WorkspaceTable;
   workspace.members = [...stringList(workspace.members), member];
-  const wanted = JSON.stringify(expected);
+  const wanted = canonical(expected);
   for (const candidate of candidateEdits(text, JSON.stringify(member))) {
     try {
-      if (JSON.stringify(parse(candidate)) === wanted) return candidate;
+      if (canonical(parse(candidate)) === wanted) return candidate;
     } catch {
       // Not this spelling; try the next.
     }

@@ -128,7 +128,16 @@ function refuseBlockedPaths(destination: string, files: RenderedFile[]): void {
  * alike: throws a one-line UsageError for a destination that cannot be written.
  */
 export function checkDestination(directory: string, files: RenderedFile[], force: boolean): CheckedDestination {
-  return checked(() => {
+  return checked(() => inspect(directory, { files, force }));
+}
+
+/** The destination's canonical path (links resolved) and nothing else checked but what makes it a possible one. */
+function locateDestination(directory: string): CheckedDestination {
+  return inspect(directory);
+}
+
+function inspect(directory: string, content?: { files: RenderedFile[]; force: boolean }): CheckedDestination {
+  {
     const requested = resolveDestination(directory);
     refuseLongPath(requested);
     // The nearest existing path at or above the destination.
@@ -158,6 +167,8 @@ export function checkDestination(directory: string, files: RenderedFile[], force
         refuse(`${shown} exists and is not a directory; choose another name`);
       }
       refuseSpecial(path, requested);
+      if (!content) return { path, state: 'non-empty', missingFolders: [] };
+      const { files, force } = content;
       refuseUnwritable(path);
       const entries = userEntries(path);
       const state: DestinationState = entries.length === 0 ? 'empty' : 'non-empty';
@@ -176,10 +187,10 @@ export function checkDestination(directory: string, files: RenderedFile[], force
     }
     if (!ancestor!.isDirectory()) refuse(`${showPath(existing)} is a file, so ${shown} cannot be created inside it; choose another directory`);
     refuseSpecial(existing, requested);
-    refuseUnwritable(existing);
+    if (content) refuseUnwritable(existing);
     const real = join(realpathSync(existing), relative(existing, requested));
     return { path: real, state: 'missing', missingFolders: missingFolders.map((folder) => join(realpathSync(existing), relative(existing, folder))) };
-  });
+  }
 }
 
 // --- Signals ---------------------------------------------------------------
@@ -245,7 +256,8 @@ export async function writeProject(directory: string, files: RenderedFile[], for
   activeWrites.add(controller);
   const locks: Lock[] = [];
   try {
-    const first = checked(() => checkDestination(directory, files, force));
+    // Lock, then clean up after killed runs, then check: a refusal must not leave their staging behind.
+    const first = checked(() => locateDestination(directory));
     locks.push(checked(() => acquireLock(`destination:${first.path}`, `to ${showPath(first.path)}`)));
     if (workspace?.contents !== undefined) {
       locks.push(checked(() => acquireLock(`workspace:${realpathSync(workspace.manifest)}`, `to the workspace root ${showPath(workspace.manifest)}`)));
@@ -255,7 +267,6 @@ export async function writeProject(directory: string, files: RenderedFile[], for
     await sweepStaging(sweepFolders, ensureMember).catch((error: unknown) => {
       throw asUsageError(error);
     });
-    // Checked again under the lock: another run may have written here meanwhile.
     const destination = checked(() => checkDestination(directory, files, force));
     if (workspace?.contents !== undefined) {
       checked(() => refuseUnwritable(dirname(workspace.manifest)));
