@@ -5,7 +5,7 @@
  * line; a lock whose owner died (killed, even with SIGKILL) is taken over.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -69,29 +69,42 @@ export function acquireLock(key: string, what: string): Lock {
   const path = join(folder, `${createHash('sha256').update(key).digest('hex').slice(0, 24)}.lock`);
   const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    let fd: number;
+    // The lock appears whole or not at all: written under a private name, then linked to its real one.
+    const draft = `${path}.${randomBytes(6).toString('hex')}.draft`;
+    const fd = openSync(draft, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
-      fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      writeSync(fd, token);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(draft, path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = readOwner(path);
-      if (owner && processAlive(owner.pid) && Date.now() - owner.mtimeMs < staleAfterMs) {
+      if (!owner) continue; // released meanwhile
+      if (processAlive(owner.pid) && Date.now() - owner.mtimeMs < staleAfterMs) {
         throw new UsageError(`another create-freestanding (pid ${owner.pid}) is writing ${what}; wait for it to finish, then retry`);
       }
-      // Its owner is gone: move the stale lock aside (one taker wins the rename), then try again.
+      // Its owner is gone: move the stale lock aside, then try again. Should another run have
+      // replaced it meanwhile, its fresh lock is put back.
       try {
         const aside = `${path}.${randomBytes(4).toString('hex')}.stale`;
         renameSync(path, aside);
+        if (readOwner(aside)?.pid !== owner.pid) {
+          try {
+            linkSync(aside, path);
+          } catch {
+            // A third run holds it now; ours is not taken either way.
+          }
+        }
         unlinkSync(aside);
       } catch {
         // Another run took it over first; the next attempt sees its lock.
       }
       continue;
-    }
-    try {
-      writeSync(fd, token);
     } finally {
-      closeSync(fd);
+      unlinkSync(draft);
     }
     return {
       release() {
