@@ -10,6 +10,7 @@ packages=(
   qemu-system-arm qemu-system-misc qemu-system-x86 qemu-user  # boards, and aarch64 Linux binaries
   wine                                               # runs the Windows hello
   zsh fish                                           # next steps are pasted into each shell by the tests
+  strace                                             # slows the write down so that kills land inside it
 )
 missing=()
 for p in "${packages[@]}"; do

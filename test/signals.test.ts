@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { parse } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath, runCli, scratch } from './support/cli.js';
+import { missingTools, requireTools } from './support/tools.js';
 
 const work = scratch('cf-signals-');
 afterAll(() => work.cleanup());
@@ -102,18 +103,40 @@ async function verdict(mode: Mode, dest: string, name: string, extra: Record<str
 
 const rootMembers = (manifest: string) => ((parse(readFileSync(manifest, 'utf8')) as { workspace: { members: string[] } }).workspace.members);
 
-async function killTrial(mode: Mode, index: number, next: () => number, signal: NodeJS.Signals, aimed: boolean) {
+/** Syscalls slowed down (8 ms each) under strace for the aimed trials, so that a kill can land anywhere inside the write. */
+const slowed = 'write,pwrite64,rename,renameat,renameat2,mkdir,mkdirat,link,linkat,unlink,unlinkat,rmdir';
+
+/** The pid of the node process strace started. */
+function tracedChild(stracePid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${stracePid}/task/${stracePid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    return children.find((pid) => pid > 0);
+  } catch {
+    return undefined;
+  }
+}
+
+async function killTrial(mode: Mode, index: number, next: () => number, aimed: boolean) {
   const place = prepare(mode, index);
   const args = [cliPath, place.dest, '-y', '-t', 'linux', '--name', 'fw', ...(mode === 'force' ? ['--force'] : [])];
-  const child = execa('node', args, { reject: false, stdin: 'ignore' });
+  const child = aimed
+    ? execa('strace', ['-f', '-o', '/dev/null', '-e', `trace=${slowed}`, '-e', `inject=${slowed}:delay_enter=8000`, 'node', ...args], { reject: false, stdin: 'ignore' })
+    : execa('node', args, { reject: false, stdin: 'ignore' });
+  let killed = false;
+  const kill = () => {
+    const pid = aimed ? tracedChild(child.pid!) : child.pid;
+    if (pid !== undefined && child.exitCode === null) {
+      process.kill(pid, 'SIGKILL');
+      killed = true;
+    }
+  };
   let watcher: ReturnType<typeof watch> | undefined;
-  const kill = () => child.kill(signal);
   if (aimed) {
-    // At the first staging name of ours, i.e. inside the write, plus up to 6 ms.
+    // At the first staging or temporary name (ours, or the ones used before), plus a random part of the write.
     watcher = watch(place.watchDir, (_event, file) => {
-      if (String(file).startsWith('.create-freestanding-')) {
+      if (String(file).includes('create-freestanding')) {
         watcher?.close();
-        setTimeout(kill, next() * 6);
+        setTimeout(kill, next() * 160);
       }
     });
   } else {
@@ -123,17 +146,19 @@ async function killTrial(mode: Mode, index: number, next: () => number, signal: 
   watcher?.close();
   const after = await verdict(mode, place.dest, 'fw', place.extra);
   const journal = place.folders.some((folder) => ours(folder).some((name) => name.endsWith('.journal')));
+  const staged = place.folders.some((folder) => (readdirSafe(folder) ?? []).some((name) => name.includes('create-freestanding')));
   // The next run cleans up after the killed one (and completes a committed write).
   const again = await runCli(args.slice(1).concat(mode === 'force' ? [] : ['--force']));
   noStackTrace(again.stderr);
   const finalState = await verdict(mode, place.dest, 'fw', place.extra);
-  const leftovers = place.folders.flatMap((folder) => ours(folder));
+  const leftovers = place.folders.flatMap((folder) => (readdirSafe(folder) ?? []).filter((name) => name.includes('create-freestanding')));
   const members = place.root ? rootMembers(place.root).filter((member) => member === 'crates/fw').length : 1;
-  return { result, after, journal, finalState, leftovers, members };
+  return { killed: killed && result.exitCode !== 0, result, after, journal, staged, finalState, leftovers, members };
 }
 
 describe('interrupted writes', () => {
-  it('SIGKILL at random moments and aimed at the write: never half a project, no staging after the next run', async () => {
+  it('SIGKILL at random moments and aimed at the write: never half a project, no staging after the next run', async ({ skip }) => {
+    if (!requireTools(missingTools([{ command: 'strace', args: ['-V'], install: 'scripts/setup-toolchain.sh (apt-get install strace)' }]), skip)) return;
     const next = random(20261124);
     const plan: [Mode, number][] = [['new', 30], ['force', 14], ['workspace', 14]];
     const counts: Record<string, number> = {};
@@ -142,9 +167,9 @@ describe('interrupted writes', () => {
     for (const [mode, trials] of plan) {
       for (let index = 0; index < trials; index += 1) {
         const aimed = index % 2 === 0;
-        const outcome = await killTrial(mode, (trial += 1), next, 'SIGKILL', aimed);
-        const killed = outcome.result.signal === 'SIGKILL';
-        bump(`${mode} ${aimed ? 'aimed' : 'random'}: ${killed ? 'killed' : `exit ${outcome.result.exitCode}`} → ${outcome.after}${outcome.journal ? ' (journal)' : ''}`);
+        const outcome = await killTrial(mode, (trial += 1), next, aimed);
+        const staged = outcome.journal ? ', journal left' : outcome.staged ? ', staging left' : '';
+        bump(`${mode} ${aimed ? 'aimed' : 'random'}: ${outcome.killed ? 'killed' : `exit ${outcome.result.exitCode}`} → ${outcome.after}${staged}`);
         // Right after the kill: untouched or complete, or a journal that the next run completes.
         if (outcome.after === 'partial') expect(outcome.journal, `${mode} trial ${trial}: half a project and no journal`).toBe(true);
         expect(outcome.finalState, `${mode} trial ${trial} after the next run`).toBe('complete');
