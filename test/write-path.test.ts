@@ -246,6 +246,24 @@ describe('empty directories are written in place, never removed or renamed', () 
     }
   });
 
+  it('a disk that fills up mid-write: one line, and what was staged is removed', async ({ skip }) => {
+    const dir = fresh('full');
+    const mounted = isRoot && (await execa('mount', ['-t', 'tmpfs', '-o', 'size=12k', 'tmpfs', dir], { reject: false })).exitCode === 0;
+    if (!mounted) {
+      if (process.env.CI === 'true' && isRoot) throw new Error('CI=true: could not mount a small tmpfs');
+      console.warn('SKIPPED: mounting a tmpfs needs root');
+      skip('mounting a tmpfs needs root');
+      return;
+    }
+    try {
+      writeFileSync(join(dir, 'filler'), Buffer.alloc(4096));
+      expectOneLine(await runCli([join(dir, 'proj'), '-y', '--name', 'demo']), /no space left on the device .*\(nothing was written\)$/);
+      expect(readdirSync(dir)).toEqual(['filler']);
+    } finally {
+      await execa('umount', [dir], { reject: false });
+    }
+  });
+
   it('~/x means the home folder', async () => {
     const home = fresh('home');
     const result = await runCli(['~/proj', '-y'], { env: { HOME: home } });

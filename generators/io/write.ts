@@ -337,6 +337,9 @@ async function write(destination: CheckedDestination, files: RenderedFile[], wor
     rollBack();
     rmSync(journalPath, { force: true });
     if (error instanceof UsageError) throw error;
+    // A failure inside our staging is reported as the destination's: that is the path the user knows.
+    const failed = error as NodeJS.ErrnoException;
+    if (failed && typeof failed === 'object' && (!failed.path || failed.path.includes('.create-freestanding-'))) failed.path = destination.path;
     const message = describeFsError(error);
     throw message === undefined ? error : new UsageError(`${message} (nothing was written)`);
   }
