@@ -10,6 +10,7 @@ import {
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sweepStaging } from '../generators/io/staging.js';
 import { cliPath, runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools } from './support/tools.js';
 
@@ -302,3 +303,65 @@ describe('staging of ours left by killed runs', () => {
     expect(existsSync(join(parent, 'other', 'Cargo.toml'))).toBe(true);
   });
 });
+
+describe('a commit killed halfway through an existing directory', () => {
+  it('is completed from its journal by the next sweep: moved files stay, the rest moves in, staging goes', async () => {
+    const dest = fresh('half');
+    const dead = 2 ** 22 + 5;
+    const stagingDir = join(dest, `.create-freestanding-${dead}-abcdabcd`);
+    mkdirSync(join(stagingDir, 'new', 'src'), { recursive: true });
+    mkdirSync(join(stagingDir, 'old'), { recursive: true });
+    writeFileSync(join(dest, 'notes.txt'), 'mine\n');
+    // Cargo.toml was already swapped (the old one aside), src/lib.rs and README.md were not yet moved in.
+    writeFileSync(join(dest, 'Cargo.toml'), 'new manifest\n');
+    writeFileSync(join(stagingDir, 'old', 'Cargo.toml'), 'old manifest\n');
+    writeFileSync(join(stagingDir, 'new', 'src', 'lib.rs'), 'new lib\n');
+    writeFileSync(join(stagingDir, 'new', 'README.md'), 'new readme\n');
+    writeFileSync(join(dest, 'README.md'), 'old readme\n');
+    writeFileSync(`${stagingDir}.journal`, JSON.stringify({ mode: 'in-place', destination: dest, staging: stagingDir, files: ['Cargo.toml', 'src/lib.rs', 'README.md'] }));
+    await sweepStaging([dest], async () => {});
+    expect(snapshot(dest)).toEqual({
+      [join(dest, 'Cargo.toml')]: Buffer.from('new manifest\n').toString('base64'),
+      [join(dest, 'README.md')]: Buffer.from('new readme\n').toString('base64'),
+      [join(dest, 'notes.txt')]: Buffer.from('mine\n').toString('base64'),
+      [join(dest, 'src')]: 'dir',
+      [join(dest, 'src', 'lib.rs')]: Buffer.from('new lib\n').toString('base64'),
+    });
+  });
+});
+
+describe('a failure inside the commit is undone', () => {
+  const needStrace = (skip: (note?: string) => void) =>
+    requireTools(missingTools([{ command: 'strace', args: ['-V'], install: 'scripts/setup-toolchain.sh (apt-get install strace)' }]), skip);
+  /** The CLI under strace, the `when`-th rename(2) failing with EIO: a disk error at a chosen step of the commit. */
+  const failingRename = (when: number, args: string[]) => execa('strace', [
+    '-f', '-o', '/dev/null', '-e', 'trace=rename', '-e', `inject=rename:error=EIO:when=${when}`, 'node', cliPath, ...args,
+  ], { reject: false, stdin: 'ignore' });
+
+  it('the workspace root cannot be replaced after the crate moved in: the crate is removed, the root unchanged', async ({ skip }) => {
+    if (!needStrace(skip)) return;
+    const root = fresh('ws-undo');
+    writeFileSync(join(root, 'Cargo.toml'), '# root\n[workspace]\nmembers = []\n');
+    const before = snapshot(root);
+    // Renames: the journal, the crate into place, then the root manifest (the third fails).
+    const result = await failingRename(3, [join(root, 'crates', 'k'), '-y', '--name', 'k']);
+    expectOneLine(result, /input\/output error .*\(nothing was written\)$/);
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it('--force: a file that cannot be moved in halfway through puts every replaced file back', async ({ skip }) => {
+    if (!needStrace(skip)) return;
+    const dest = fresh('force-undo');
+    writeFileSync(join(dest, 'Cargo.toml'), '# mine\n');
+    writeFileSync(join(dest, 'README.md'), 'my readme\n');
+    writeFileSync(join(dest, 'notes.txt'), 'notes\n');
+    const before = snapshot(dest);
+    for (const when of [3, 4, 6]) {
+      // Renames: the journal, then per file the old one aside and the new one in.
+      const result = await failingRename(when, [dest, '-y', '--force', '--name', 'demo']);
+      expectOneLine(result, /input\/output error .*\(nothing was written\)$/);
+      expect(snapshot(dest), `failing rename ${when}`).toEqual(before);
+    }
+  });
+});
+

@@ -295,6 +295,7 @@ async function write(destination: CheckedDestination, files: RenderedFile[], wor
     rmSync(staging, { recursive: true, force: true });
     if (manifestTemporary) rmSync(manifestTemporary, { force: true });
     rmSync(join(journalFolder, stagingName(id, '.tmp')), { force: true });
+    rmSync(journalPath, { force: true });
     for (const folder of created.reverse()) {
       try {
         rmdirSync(folder);
@@ -335,7 +336,6 @@ async function write(destination: CheckedDestination, files: RenderedFile[], wor
     return { path: destination.path, mode: destination.state === 'missing' ? 'new' : destination.state === 'empty' ? 'in-place' : 'overwrite', workspaceUpdated: Boolean(manifestTemporary) };
   } catch (error) {
     rollBack();
-    rmSync(journalPath, { force: true });
     if (error instanceof UsageError) throw error;
     // A failure inside our staging is reported as the destination's: that is the path the user knows.
     const failed = error as NodeJS.ErrnoException;
