@@ -5,7 +5,9 @@
  * line; a lock whose owner died (killed, even with SIGKILL) is taken over.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -37,6 +39,20 @@ function lockFolder(): string {
   if (!stats.isDirectory() || (process.getuid && stats.uid !== uid) || (stats.mode & 0o022) !== 0) {
     throw new UsageError(`${showPath(folder)} is not a private folder of this user; remove it and retry`);
   }
+  // What killed runs left: locks of dead owners, and after a minute drafts and set-aside locks.
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    try {
+      if (name.endsWith('.lock')) {
+        const owner = readOwner(path);
+        if (owner && isStale(owner)) removeStale(path, owner.pid);
+      } else if (/\.(draft|stale)$/.test(name) && Date.now() - lstatSync(path).mtimeMs > 60_000) {
+        unlinkSync(path);
+      }
+    } catch {
+      // Removed by another run.
+    }
+  }
   return folder;
 }
 
@@ -53,6 +69,26 @@ function readOwner(path: string): { pid: number; mtimeMs: number } | undefined {
     return { pid: Number.parseInt(buffer.subarray(0, length).toString('utf8'), 10), mtimeMs: fstatSync(fd).mtimeMs };
   } finally {
     closeSync(fd);
+  }
+}
+
+const isStale = (owner: { pid: number; mtimeMs: number }) => !processAlive(owner.pid) || Date.now() - owner.mtimeMs >= staleAfterMs;
+
+/** Moves a stale lock aside and deletes it; should another run have replaced it meanwhile, its fresh lock is put back. */
+function removeStale(path: string, stalePid: number): void {
+  try {
+    const aside = `${path}.${randomBytes(4).toString('hex')}.stale`;
+    renameSync(path, aside);
+    if (readOwner(aside)?.pid !== stalePid) {
+      try {
+        linkSync(aside, path);
+      } catch {
+        // A third run holds it now; ours is not taken either way.
+      }
+    }
+    unlinkSync(aside);
+  } catch {
+    // Another run took it over first.
   }
 }
 
@@ -83,25 +119,10 @@ export function acquireLock(key: string, what: string): Lock {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = readOwner(path);
       if (!owner) continue; // released meanwhile
-      if (processAlive(owner.pid) && Date.now() - owner.mtimeMs < staleAfterMs) {
+      if (!isStale(owner)) {
         throw new UsageError(`another create-freestanding (pid ${owner.pid}) is writing ${what}; wait for it to finish, then retry`);
       }
-      // Its owner is gone: move the stale lock aside, then try again. Should another run have
-      // replaced it meanwhile, its fresh lock is put back.
-      try {
-        const aside = `${path}.${randomBytes(4).toString('hex')}.stale`;
-        renameSync(path, aside);
-        if (readOwner(aside)?.pid !== owner.pid) {
-          try {
-            linkSync(aside, path);
-          } catch {
-            // A third run holds it now; ours is not taken either way.
-          }
-        }
-        unlinkSync(aside);
-      } catch {
-        // Another run took it over first; the next attempt sees its lock.
-      }
+      removeStale(path, owner.pid); // its owner is gone; the next attempt takes it
       continue;
     } finally {
       unlinkSync(draft);
