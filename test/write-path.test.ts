@@ -60,8 +60,14 @@ function runUnprivileged(args: string[], cwd?: string) {
     reject: false, stdin: 'ignore', cwd, env: { HOME: '/nonexistent', TMPDIR: '/tmp' },
   });
 }
-const needSetpriv = (skip: (note?: string) => void) =>
-  !isRoot || requireTools(missingTools([{ command: 'setpriv', args: ['--version'], install: 'apt-get install util-linux' }]), skip);
+/** As root: setpriv, and a checkout the unprivileged user can read (root's home often is not). */
+const needSetpriv = (skip: (note?: string) => void) => !isRoot || requireTools(
+  missingTools([
+    { command: 'setpriv', args: ['--version'], install: 'apt-get install util-linux' },
+    { command: 'setpriv', args: ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-r', cliPath], install: `read access for user nobody to ${cliPath} (chmod o+rx on its folders)` },
+  ]),
+  skip,
+);
 
 describe('never through a link, never outside', () => {
   it('refuses --force into a directory whose src is a link to elsewhere; the elsewhere is unchanged byte for byte', async () => {
