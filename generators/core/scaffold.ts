@@ -55,10 +55,11 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
   ]);
   const workspace = await planWorkspaceEdit(answers.directory);
   const { plan, files } = planAndRender(answers, { templates: options.templates, inWorkspace: Boolean(workspace) });
-  // Everything the write would check, so a dry run refuses exactly what a real run would.
-  checkDestination(answers.directory, files, Boolean(options.force));
-
-  if (!options.dryRun) {
+  if (options.dryRun) {
+    // Everything the write checks, so a dry run refuses exactly what a real run would.
+    checkDestination(answers.directory, files, Boolean(options.force));
+  } else {
+    // The write takes its locks and finishes or sweeps what a killed run left before it checks.
     await writeProject(answers.directory, files, Boolean(options.force), workspace);
   }
   return {
