@@ -2,7 +2,7 @@
  * `course [dir]`, `course verify` and `check [dir]`: their own arguments and
  * output. Errors are UsageErrors (one line, exit 1), as for the create command.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { editions } from '../core/catalogue.js';
 import { crateNameProblem, suggestCrateName } from '../core/crate-name.js';
@@ -140,7 +140,8 @@ async function runVerify(argv: string[]): Promise<number> {
     edition: oneOf('edition', values.edition as string | undefined, editions) ?? '2024',
     name: (values.name as string | undefined) ?? 'course_step',
     linker: values.linker as string | undefined,
-    crossCargo: values.cargo as string | undefined,
+    // A path is resolved here: steps build in folders of their own.
+    crossCargo: typeof values.cargo === 'string' && values.cargo.includes('/') ? resolve(values.cargo) : values.cargo as string | undefined,
     triple: values.target as string | undefined,
     record: values.record as boolean,
     recordDir: values['record-dir'] as string | undefined,

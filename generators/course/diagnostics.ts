@@ -28,7 +28,7 @@ export function normalize(text: string, roots: Record<string, string> = {}): str
     if (path) out = out.split(path).join(name);
   }
   return out
-    .replace(/exit (?:code|status): (-?\d+)/g, 'exit status: $1')
+    .replace(/exit (?:code|status):? (-?\d+)/g, 'exit status: $1')
     .replace(/\/(?:usr\/)?lib\/gcc\/[^\s:()]+?\/\.\.\/\.\.\/\.\.\/(?:[^\s/:()]+\/)?/g, '$LIBC/')
     .replace(/-[0-9a-f]{16}\b/g, '-HASH')
     .replace(/\brustc[A-Za-z0-9]{6}\b/g, 'rustcTMP')
@@ -84,7 +84,13 @@ export function parseCargoOutput(stdout: string, stderr: string, exitCode: numbe
     // "could not compile" only repeats what the JSON said.
     if (match && !/^could not compile/.test(match[2])) diagnostics.push({ level: 'error', code: match[1], message: match[2], children: [] });
   }
-  return { success: exitCode === 0 && finished !== false, diagnostics, executables };
+  const success = exitCode === 0 && finished !== false;
+  // A failure with no diagnostic at all (cargo not found, a crash): its last words are the diagnostic.
+  if (!success && diagnostics.every((diagnostic) => diagnostic.level !== 'error')) {
+    const last = stderr.trim().split('\n').at(-1);
+    diagnostics.push({ level: 'error', message: last || `exited with ${exitCode}`, children: [] });
+  }
+  return { success, diagnostics, executables };
 }
 
 /** One diagnostic as a student would read it, normalized. */
@@ -115,4 +121,14 @@ export interface MatchResult {
 export function matchDiagnostics(diagnostics: Diagnostic[], specs: DiagnosticSpec[]): MatchResult {
   const missing = specs.filter((spec) => !diagnostics.some((diagnostic) => matchesSpec(diagnostic, spec)));
   return { ok: missing.length === 0, missing };
+}
+
+/** The line of the compiler's output that satisfied a declared diagnostic (for the table). */
+export function matchedLine(diagnostics: Diagnostic[], spec: DiagnosticSpec): string | undefined {
+  const diagnostic = diagnostics.find((candidate) => matchesSpec(candidate, spec));
+  if (!diagnostic) return undefined;
+  const lines = searchable(diagnostic).split('\n');
+  const wanted = [spec.message, ...spec.any_of].map((text) => normalize(text));
+  const line = lines.find((candidate) => wanted.some((text) => candidate.includes(text))) ?? lines[0];
+  return `${diagnostic.code && line === lines[0] ? `${diagnostic.code} ` : ''}${line.trim()}`;
 }

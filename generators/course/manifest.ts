@@ -47,6 +47,8 @@ export interface StepSpec {
   files: Record<string, string>;
   diagnostics: DiagnosticSpec[];
   variants: Variant[];
+  /** Its outcome depends on the OS's linker: verified with that OS's toolchain. */
+  links: boolean;
   /** Only in the course for this OS. */
   os?: CourseOs;
   /** A cross target: without its `core` the step fails with these instead. */
@@ -162,6 +164,7 @@ export function parseCourse(text: string, manifestPath: string, roots: string[])
       files: files as Record<string, string>,
       diagnostics: stepDiagnostics,
       variants,
+      links: table.links === true,
       os: os as CourseOs | undefined,
       target: str(table, 'target', where),
       missing_target: diagnostics(table.missing_target, `${where}.missing_target`),

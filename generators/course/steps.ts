@@ -143,8 +143,8 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
         why: spec.why, hint: spec.hint,
       },
     };
-    // A step's own README.md template wins over the course's.
-    const ownReadme = spec.files['README.md'];
+    // A README.md template in the files wins over the course's, for that step and the ones after it.
+    const ownReadme = specs.slice(0, index + 1).reverse().find((earlier) => earlier.files['README.md'])?.files['README.md'];
     const template = ownReadme ? { path: ownReadme, text: readCourseTemplate(course, ownReadme).text } : readmeTemplate && { path: course.readme!, text: readmeTemplate.text };
     const readme = template ? renderCourseTemplate(template.path, template.text, readmeContext) : `# ${spec.title}\n\n${spec.why}\n\nNext: ${spec.hint}\n`;
     states.push({ number: index + 1, total: specs.length, spec, slug, files, readme });

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../core/errors.js';
 import { defaultLinker, describeToolchain, hasCore, linkerConfig, linkers, runCargo, thisOs, type Toolchain } from './cargo.js';
-import { formatDiagnostic, matchDiagnostics, type Diagnostic } from './diagnostics.js';
+import { formatDiagnostic, matchDiagnostics, matchedLine, type Diagnostic } from './diagnostics.js';
 import { expectationFor, type Condition, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
 import { lineDiff, noOpSteps, renderSteps, type StepState } from './steps.js';
 
@@ -49,12 +49,10 @@ const crossTriples: Record<CourseOs, string> = {
   linux: 'x86_64-unknown-linux-gnu', windows: 'x86_64-pc-windows-msvc', macos: 'x86_64-apple-darwin',
 };
 
-/** Steps from the first one whose outcome depends on the OS (its linker) are built for the course's OS. */
-function firstOsStep(steps: StepState[]): number {
-  const dependsOnOs = (step: StepSpec) => step.os !== undefined
+/** A step whose outcome is decided by the OS's linker is built for the course's OS; the rest fail in the compiler, alike everywhere. */
+function linksForOs(step: StepSpec): boolean {
+  return step.links || step.os !== undefined
     || step.diagnostics.some((spec) => spec.when?.os) || step.variants.some((variant) => variant.when.os);
-  const index = steps.findIndex((state) => dependsOnOs(state.spec));
-  return index === -1 ? steps.length : index;
 }
 
 function writeStep(dir: string, state: StepState): void {
@@ -89,11 +87,10 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
   // One target directory per toolchain, shared by the steps (and by runs, when CARGO_TARGET_DIR says so).
   const targetBase = process.env.CARGO_TARGET_DIR ?? join(work, 'target');
   const noOps = new Set(noOpSteps(states).map((state) => state.number));
-  const osFrom = firstOsStep(states);
   const results: StepResult[] = [];
 
   try {
-    for (const [index, state] of states.entries()) {
+    for (const state of states) {
       const spec = state.spec;
       if (options.only && !options.only.includes(spec.id)) continue;
       const dir = join(work, state.slug);
@@ -114,7 +111,7 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
         else missingCore = !hasCore(host, spec.target);
         platform = { os: 'none', toolchain: cargo === 'cargo' ? host.release : 'cross' };
         platformName = `${spec.target}-${missingCore ? 'no-core' : 'core'}`;
-      } else if (index >= osFrom) {
+      } else if (linksForOs(spec)) {
         if (foreign) {
           if (!options.crossCargo) {
             results.push(row({ platform: `${options.os}-${linker}`, expected: spec.expect, got: 'not built', ok: false, wording: '-', unmeasured: [], detail: `links for ${options.os}: give --cargo <a cargo that builds for ${osTriple}>` }));
@@ -152,7 +149,7 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
 
       const targetDir = cargo === 'cargo' ? targetBase : `${targetBase}-cross`;
       const run = await runCargo(spec.command, { cwd: dir, cargo, targetDir, triple, extra, noRun: triple !== undefined });
-      const roots = { $PROJECT: dir, $WORK: work, $TARGET: targetDir, $SYSROOT: toolchain.sysroot ?? '', $HOME: homedir() };
+      const roots = { $PROJECT: dir, $WORK: work, $TARGET: targetDir, $SYSROOT: toolchain.sysroot ?? '', $CROSS: options.crossCargo ? dirname(options.crossCargo) : '', $HOME: homedir() };
       const output = run.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic, roots)).join('\n');
       let ok: boolean;
       let got: string;
@@ -169,7 +166,7 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
       } else {
         const match = matchDiagnostics(run.diagnostics, measured);
         ok = !run.success && match.ok;
-        got = run.success ? 'builds' : `fails: ${summarize(run.diagnostics)}`;
+        got = run.success ? 'builds' : `fails: ${ok ? measured.map((wanted) => matchedLine(run.diagnostics, wanted)).join('; ') : summarize(run.diagnostics)}`;
         if (!ok && !run.success) detail = `missing: ${describeSpecs(match.missing)}`;
       }
       if (expectation.note) detail = detail ? `${detail}; ${expectation.note}` : expectation.note;
