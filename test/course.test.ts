@@ -79,6 +79,28 @@ describe('course verify', () => {
   }, 900_000);
 });
 
+describe('course verify --record', () => {
+  it('saves normalized outputs with rustc -vV and shows the diff when the wording changed', async (context) => {
+    if (!requireTools(rustup(), context.skip)) return;
+    const records = join(work.dir, 'records');
+    const first = await runCli(['course', 'verify', '--step', 'no-std', '--record', '--record-dir', records], { env, timeout: 300_000 });
+    expect(first.exitCode).toBe(0);
+    expect(verifyRow(first.stdout, 'no-std')).toMatch(/recorded$/);
+    const file = join(records, 'linux-rust-lld', '02-no-std.txt');
+    const recorded = readFileSync(file, 'utf8');
+    expect(recorded).toMatch(/^# rustc \d+\.\d+\.\d+/m);
+    expect(recorded).toContain('error: cannot find macro `println` in this scope');
+    expect(recorded).not.toMatch(/\/tmp\/|cf-course-/);
+    const same = await runCli(['course', 'verify', '--step', 'no-std', '--record-dir', records], { env, timeout: 300_000 });
+    expect(verifyRow(same.stdout, 'no-std')).toMatch(/ok\s+same$/);
+    // As if an older compiler had said it differently.
+    writeFileSync(file, recorded.replace('cannot find macro `println` in this scope', 'cannot find macro `println!` in this scope'));
+    const changed = await runCli(['course', 'verify', '--step', 'no-std', '--record-dir', records], { env, timeout: 300_000 });
+    expect(verifyRow(changed.stdout, 'no-std')).toMatch(/ok\s+changed$/);
+    expect(changed.stdout).toContain("the compiler's wording changed since it was recorded:\n-error: cannot find macro `println!` in this scope\n+error: cannot find macro `println` in this scope");
+  });
+});
+
 /** A small author course: its own main.rs and README template. */
 function authorCourse(dir: string, expectation: string): void {
   mkdirSync(join(dir, 'files'), { recursive: true });

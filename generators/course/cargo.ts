@@ -53,6 +53,15 @@ export async function describeToolchain(cargo: string, rustc = 'rustc'): Promise
   return { cargo, version, release: field('release'), host: field('host'), sysroot: sysroot.exitCode === 0 ? String(sysroot.stdout).trim() : undefined };
 }
 
+/** A cross cargo (it builds `core` itself): its `cargo -vV` says which Rust it is. */
+export async function describeCrossCargo(cargo: string, host: Toolchain): Promise<Toolchain> {
+  const result = await execa(cargo, ['-vV'], { reject: false });
+  if (result.exitCode !== 0) throw new UsageError(`--cargo ${cargo}: "${cargo} -vV" failed; name a cargo that builds cross targets`);
+  const lines = String(result.stdout).trim().split('\n').filter((line) => /^(cargo |release|commit-hash|commit-date|host)/.test(line));
+  const release = lines.find((line) => line.startsWith('release: '))?.slice('release: '.length) ?? 'unknown';
+  return { cargo, version: [`cross cargo ${cargo.split('/').pop()}`, ...lines].join('\n'), release, host: host.host };
+}
+
 /** Is `core` for this target installed in the toolchain's sysroot? */
 export function hasCore(toolchain: Toolchain, target: string): boolean {
   if (!toolchain.sysroot) return false;

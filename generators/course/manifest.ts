@@ -203,7 +203,9 @@ export function readCourseTemplate(course: Course, template: string): { text: st
 /** Does a condition hold on this platform? */
 export function holds(when: Condition | undefined, platform: Condition): boolean {
   if (!when) return true;
-  return (Object.keys(when) as (keyof Condition)[]).every((key) => when[key] === undefined || when[key] === platform[key]);
+  // toolchain is a release prefix: "1.95" holds for 1.95.0 and 1.95.1.
+  return (Object.keys(when) as (keyof Condition)[]).every((key) => when[key] === undefined
+    || (key === 'toolchain' ? platform.toolchain !== undefined && `${platform.toolchain}.`.startsWith(`${when.toolchain}.`) : when[key] === platform[key]));
 }
 
 /** The steps of the course for one OS. */

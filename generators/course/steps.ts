@@ -3,7 +3,7 @@
  * the step (overlaid on the previous step's), rendered strictly, and its README
  * (what changed as a diff of the real files, what to expect, why, what next).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { UsageError } from '../core/errors.js';
@@ -53,8 +53,9 @@ export function lineDiff(before: string, after: string): string {
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) { lines.push(` ${a[i]}`); i++; j++; }
-    else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) lines.push(`+${b[j++]}`);
-    else lines.push(`-${a[i++]}`);
+    // Removals before additions, as diff(1) prints them.
+    else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) lines.push(`-${a[i++]}`);
+    else lines.push(`+${b[j++]}`);
   }
   return lines.join('\n');
 }
@@ -76,20 +77,26 @@ function describeChange(previous: StepState | undefined, step: StepSpec, files: 
   return parts.join('\n\n');
 }
 
-function describeDiagnostic(spec: DiagnosticSpec): string {
-  const where = spec.when ? ` (${Object.entries(spec.when).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
-  const also = spec.any_of.length ? `; or, in other compiler versions, ${spec.any_of.map((text) => `\`${text}\``).join(', ')}` : '';
-  const measured = spec.measured ? '' : ` — not measured by this course's checks; from ${spec.source}`;
-  return `- ${spec.code ? `\`${spec.code}\` ` : ''}\`${spec.message}\`${where}${also}${measured}`;
+/** Inline code that may itself contain backticks (`_start'). */
+function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
 }
 
-/** The normalized compiler output recorded for this step, if the course has one for this OS. */
-function recordedOutput(course: Course, os: CourseOs, slug: string): string | undefined {
+function describeDiagnostic(spec: DiagnosticSpec): string {
+  const where = spec.when ? ` (${Object.entries(spec.when).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
+  const also = spec.any_of.length ? `; or, in other compiler versions, ${spec.any_of.map(code).join(', ')}` : '';
+  const measured = spec.measured ? '' : ` — not measured by this course's checks; from ${spec.source}`;
+  return `- ${spec.code ? `${code(spec.code)} ` : ''}${code(spec.message)}${where}${also}${measured}`;
+}
+
+/** The normalized compiler output recorded for this step: this OS's platforms first, then any. */
+function recordedOutput(course: Course, os: CourseOs, id: string): string | undefined {
   for (const root of course.roots) {
     const dir = join(root, 'recorded');
     if (!existsSync(dir)) continue;
-    for (const platform of recordedPlatforms(os)) {
-      const path = join(dir, platform, `${slug}.txt`);
+    const others = readdirSync(dir).filter((platform) => !recordedPlatforms(os).includes(platform)).sort();
+    for (const platform of [...recordedPlatforms(os), ...others]) {
+      const path = join(dir, platform, `${id}.txt`);
       if (existsSync(path)) return `Recorded on ${platform}:\n\n${fence('text', readFileSync(path, 'utf8').split('\n').filter((line) => !line.startsWith('# ')).join('\n').trim())}`;
     }
   }
@@ -101,7 +108,7 @@ export function recordedPlatforms(os: CourseOs): string[] {
   return { linux: ['linux-rust-lld', 'linux-gnu-ld'], windows: ['windows-lld-link'], macos: ['macos-ld64.lld'] }[os];
 }
 
-function describeExpectation(course: Course, step: StepSpec, os: CourseOs, slug: string): string {
+function describeExpectation(course: Course, step: StepSpec, os: CourseOs): string {
   const lines: string[] = [];
   const variants = step.variants.filter((variant) => !variant.when.os || variant.when.os === os);
   if (step.expect === 'pass') {
@@ -114,7 +121,7 @@ function describeExpectation(course: Course, step: StepSpec, os: CourseOs, slug:
   if (step.target && step.missing_target.length) {
     lines.push('', `Without \`core\` for ${step.target} installed it fails instead with:`, '', ...step.missing_target.map(describeDiagnostic), '', `Fix: \`rustup target add ${step.target}\`.`);
   }
-  const recorded = recordedOutput(course, os, slug);
+  const recorded = recordedOutput(course, os, step.id);
   if (recorded) lines.push('', recorded);
   return lines.join('\n');
 }
@@ -139,7 +146,7 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
       course: { title: course.title, source: course.source ?? course.title },
       step: {
         number: index + 1, total: specs.length, id: spec.id, title: spec.title, command: spec.command,
-        changed: describeChange(previous, spec, files), see: describeExpectation(course, spec, answers.os, slug),
+        changed: describeChange(previous, spec, files), see: describeExpectation(course, spec, answers.os),
         why: spec.why, hint: spec.hint,
       },
     };

@@ -9,7 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../core/errors.js';
-import { defaultLinker, describeToolchain, hasCore, linkerConfig, linkers, runCargo, thisOs, type Toolchain } from './cargo.js';
+import { defaultLinker, describeCrossCargo, describeToolchain, hasCore, linkerConfig, linkers, runCargo, thisOs, type Toolchain } from './cargo.js';
 import { formatDiagnostic, matchDiagnostics, matchedLine, type Diagnostic } from './diagnostics.js';
 import { expectationFor, type Condition, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
 import { lineDiff, noOpSteps, renderSteps, type StepState } from './steps.js';
@@ -75,6 +75,7 @@ function summarize(diagnostics: Diagnostic[]): string {
 export async function verifyCourse(course: Course, options: VerifyOptions, log: (line: string) => void = () => {}): Promise<StepResult[]> {
   const states = renderSteps(course, { name: options.name, edition: options.edition, os: options.os });
   const host = await describeToolchain('cargo');
+  const crossToolchain = options.crossCargo ? await describeCrossCargo(options.crossCargo, host) : undefined;
   const hostOs = thisOs();
   const foreign = options.os !== hostOs;
   if (options.linker && !linkers[options.os].includes(options.linker)) {
@@ -107,18 +108,18 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
       let extra: string[] = [];
       if (spec.target) {
         triple = spec.target;
-        if (options.crossCargo) cargo = options.crossCargo;
+        if (crossToolchain) { cargo = crossToolchain.cargo; toolchain = crossToolchain; }
         else missingCore = !hasCore(host, spec.target);
-        platform = { os: 'none', toolchain: cargo === 'cargo' ? host.release : 'cross' };
+        platform = { os: 'none', toolchain: toolchain.release };
         platformName = `${spec.target}-${missingCore ? 'no-core' : 'core'}`;
       } else if (linksForOs(spec)) {
         if (foreign) {
-          if (!options.crossCargo) {
+          if (!crossToolchain) {
             results.push(row({ platform: `${options.os}-${linker}`, expected: spec.expect, got: 'not built', ok: false, wording: '-', unmeasured: [], detail: `links for ${options.os}: give --cargo <a cargo that builds for ${osTriple}>` }));
             continue;
           }
-          cargo = options.crossCargo;
-          toolchain = { ...host, cargo, version: `cross cargo: ${cargo}`, release: 'cross' };
+          cargo = crossToolchain!.cargo;
+          toolchain = crossToolchain!;
           triple = osTriple;
         }
         extra = linkerConfig(linker, osTriple);
@@ -173,8 +174,8 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
 
       // The recording: normalized output under a header saying which compiler said it.
       const body = `exit: ${run.success ? 'pass' : 'fail'}\n${output}`.trim() + '\n';
-      const header = `# ${platformName} ${state.slug}: ${run.argv.slice(1).filter((arg) => !arg.includes('=')).join(' ')}\n${toolchain.version.split('\n').map((line) => `# ${line}`).join('\n')}\n`;
-      const recordPath = join(recordDir, platformName, `${state.slug}.txt`);
+      const header = `# ${platformName} ${spec.id}: ${spec.command}${triple && !spec.target ? ` (for ${triple})` : ''}\n${toolchain.version.split('\n').map((line) => `# ${line}`).join('\n')}\n`;
+      const recordPath = join(recordDir, platformName, `${spec.id}.txt`);
       let wording: StepResult['wording'] = '-';
       let diff: string | undefined;
       if (options.record) {
