@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { describeToolchain, linkers, runCargo, splitCommand, thisOs } from './cargo.js';
-import { matchDiagnostics, type BuildOutput, type Diagnostic } from './diagnostics.js';
+import { matchDiagnostics, matchedLine, type BuildOutput, type Diagnostic } from './diagnostics.js';
 import { expectationFor, type Course, type CourseOs } from './manifest.js';
 import { renderSteps, type StepState } from './steps.js';
 
@@ -17,7 +17,8 @@ export interface SidePath {
 }
 
 export interface CheckResult {
-  step?: { number: number; total: number; id: string; title: string; hint: string };
+  /** seen: the compiler's lines that match the step's diagnostics. */
+  step?: { number: number; total: number; id: string; title: string; hint: string; seen: string[] };
   sidePaths: SidePath[];
   final: boolean;
   build: 'pass' | 'fail';
@@ -69,14 +70,20 @@ function sameCommand(command: string, wanted: string[]): boolean {
   return words.length === wanted.length && words.every((word, index) => word === wanted[index]);
 }
 
-/** Does an outcome fit what a step expects, with any linker of this OS? */
-function fits(state: StepState, output: BuildOutput, os: CourseOs, release: string): boolean {
-  return linkers[os].some((linker) => {
+/** Does an outcome fit what a step expects, with any linker of this OS? The compiler's lines that show it, or undefined. */
+function fit(state: StepState, output: BuildOutput, os: CourseOs, release: string): string[] | undefined {
+  for (const linker of linkers[os]) {
     const expectation = expectationFor(state.spec, { os, linker, toolchain: release });
-    if (expectation.expect === 'pass') return output.success;
+    if (expectation.expect === 'pass') {
+      if (output.success) return [];
+      continue;
+    }
     const measured = expectation.diagnostics.filter((spec) => spec.measured);
-    return !output.success && measured.length > 0 && matchDiagnostics(output.diagnostics, measured).ok;
-  });
+    if (!output.success && measured.length > 0 && matchDiagnostics(output.diagnostics, measured).ok) {
+      return measured.map((spec) => matchedLine(output.diagnostics, spec)!);
+    }
+  }
+  return undefined;
 }
 
 export async function checkCrate(course: Course, directory: string, log: (line: string) => void = () => {}): Promise<CheckResult> {
@@ -99,14 +106,15 @@ export async function checkCrate(course: Course, directory: string, log: (line: 
   const found = [...sidePaths(build.diagnostics, 'build'), ...(test ? sidePaths(test.diagnostics, 'test') : [])];
 
   // Steps a plain `cargo build` or `cargo test` tells apart; the others change only the command.
-  const candidates = states.filter((state) => {
-    if (sameCommand(state.spec.command, ['cargo', 'build'])) return fits(state, build, os, host.release);
-    if (sameCommand(state.spec.command, ['cargo', 'test'])) return build.success && test !== undefined && fits(state, test, os, host.release);
-    return false;
-  });
+  const seen = new Map<StepState, string[]>();
+  for (const state of states) {
+    const lines = sameCommand(state.spec.command, ['cargo', 'build']) ? fit(state, build, os, host.release)
+      : sameCommand(state.spec.command, ['cargo', 'test']) && test ? fit(state, test, os, host.release) : undefined;
+    if (lines) seen.set(state, lines);
+  }
   let best: StepState | undefined;
   let bestScore = -1;
-  for (const state of candidates) {
+  for (const state of seen.keys()) {
     const score = similarity(crate, state);
     if (score >= bestScore) { best = state; bestScore = score; }
   }
@@ -114,7 +122,7 @@ export async function checkCrate(course: Course, directory: string, log: (line: 
     .filter((diagnostic) => diagnostic.level === 'error' && !/^aborting due to/.test(diagnostic.message))
     .map((diagnostic) => `${diagnostic.code ? `${diagnostic.code} ` : ''}${diagnostic.message}`);
   return {
-    step: best && { number: best.number, total: best.total, id: best.spec.id, title: best.spec.title, hint: best.spec.hint },
+    step: best && { number: best.number, total: best.total, id: best.spec.id, title: best.spec.title, hint: best.spec.hint, seen: seen.get(best)! },
     sidePaths: found,
     final: best !== undefined && best.number === best.total && found.length === 0,
     build: build.success ? 'pass' : 'fail',
@@ -129,6 +137,7 @@ export function formatCheck(result: CheckResult): string {
     : result.test === 'fail' ? `cargo build works, cargo test fails${result.errors.length ? `: ${result.errors.join('; ')}` : ''}` : 'cargo build and cargo test work';
   if (result.step) {
     lines.push(`step ${result.step.number} of ${result.step.total} (${result.step.title}): ${outcome}`);
+    for (const line of result.step.seen) lines.push(`  ${line}`);
   } else {
     lines.push(`no step of the course matches: ${outcome}`);
   }
