@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, scratch } from './support/cli.js';
+import { cliPath, runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools, toolchainNeeds, xcargo } from './support/tools.js';
 
 // One target directory per toolchain for every course test (verify adds "-cross" for the cross cargo).
@@ -80,6 +80,11 @@ describe('course verify', () => {
     expect(verifyRow(result.stdout, 'no-main')).toMatch(/undefined symbol: main.*ok/);
     expect(result.stdout).toContain('not measured here: dynamic main executables must link with libSystem.dylib');
     expect(result.exitCode).toBe(0);
+
+    // Apple silicon: the same link steps for aarch64-apple-darwin.
+    const arm = await runCli(['course', 'verify', '--os', 'macos', '--cargo', xcargo, '--target', 'aarch64-apple-darwin', '--step', 'static', '--step', 'nostartfiles-macos'], { env, timeout: 900_000 });
+    expect(arm.stdout).toContain('all 2 steps match');
+    expect(arm.exitCode).toBe(0);
   }, 900_000);
 });
 
@@ -168,6 +173,12 @@ describe('author courses and overrides', () => {
     const ok = await runCli(['course', out, '--templates', overlay, '--yes']);
     expect(ok.exitCode).toBe(0);
     expect(readFileSync(join(out, 'steps', '01-std-hello', 'src', 'main.rs'), 'utf8')).toContain('Hello from my course!');
+
+    // course verify checks the overlaid course: the first step now prints something else.
+    if (!requireTools(rustup(), () => {})) return;
+    const verified = await runCli(['course', 'verify', '--templates', overlay, '--step', 'std-hello'], { env, timeout: 300_000 });
+    expect(verified.exitCode).toBe(1);
+    expect(verifyRow(verified.stdout, 'std-hello')).toContain('builds; run gave "Hello from my course!\\n" exit 0');
 
     writeFileSync(join(overlay, 'files', 'Cargo.std.toml.hbs'), '[package]\nname = "{{crate_name}}"\n');
     const broken = join(work.dir, 'broken');
@@ -286,5 +297,35 @@ describe('check', () => {
     const result = await runCli(['check', target], { timeout: 300_000 });
     expect(result.stdout).toContain('side path: `core` for thumbv7em-none-eabihf is not installed: run `rustup target add thumbv7em-none-eabihf`.');
     expect(result.exitCode).toBe(1);
+  });
+});
+
+describe('course on a terminal', () => {
+  it('asks for the directory, the OS and the output when they are missing', async (context) => {
+    if (!requireTools(missingTools([{ command: 'script', args: ['--version'], install: 'apt-get install bsdutils' }, { command: 'git', args: ['--version'], install: 'apt-get install git' }]), context.skip)) return;
+    const dir = join(work.dir, 'asked');
+    mkdirSync(dir);
+    const command = ['node', cliPath, 'course'].map((arg) => `'${arg}'`).join(' ');
+    const child = execa('script', ['-qefc', command, '/dev/null'], { cwd: dir, reject: false, env: { TERM: 'xterm', COLUMNS: '120' } });
+    const down = '\u001b[B';
+    const answers = [
+      { waitFor: 'Where should the course go?', keys: 'mine\r' },
+      { waitFor: 'Link steps for which OS?', keys: `${down}\r` }, // windows
+      { waitFor: 'Write the steps as', keys: `${down}\r` }, // git
+    ];
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (answers.length && seen.includes(answers[0].waitFor)) {
+        child.stdin!.write(answers.shift()!.keys);
+        seen = '';
+      }
+    });
+    const timer = setTimeout(() => child.kill(), 30_000);
+    const result = await child;
+    clearTimeout(timer);
+    expect(result.exitCode, String(result.stdout)).toBe(0);
+    const tags = String((await execa('git', ['tag', '--list'], { cwd: join(dir, 'mine') })).stdout);
+    expect(tags).toContain('step-09-subsystem');
   });
 });
