@@ -165,6 +165,22 @@ describe('author courses and overrides', () => {
     expect(readFileSync(join(out, 'steps', '02-binary', 'src', 'lib.rs'), 'utf8')).toContain('42');
   });
 
+  it('refuses a step that changes nothing, and a manifest that says something it cannot mean', async (context) => {
+    if (!requireTools(rustup(), context.skip)) return;
+    const noop = join(work.dir, 'author-noop');
+    authorCourse(noop, '`#[panic_handler]` function required, but not found');
+    const manifest = readFileSync(join(noop, 'course.toml'), 'utf8');
+    writeFileSync(join(noop, 'course.toml'), manifest.replace('files = { "src/main.rs" = "files/main.rs" }', 'files = { "src/lib.rs" = "files/lib.rs" }').replace('expect = "fail"', 'expect = "pass"').replace(/\[\[steps\.diagnostics\]\][^]*$/, ''));
+    const result = await runCli(['course', 'verify', '--from', noop], { env, timeout: 300_000 });
+    expect(result.exitCode).toBe(1);
+    expect(verifyRow(result.stdout, 'binary')).toContain('same files and command as the step before');
+
+    writeFileSync(join(noop, 'course.toml'), manifest.replace('expect = "fail"', 'expect = "maybe"'));
+    const bad = await runCli(['course', 'verify', '--from', noop]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr.trim()).toMatch(/^create-freestanding: .*course\.toml: steps\[1\]: "expect" must be "pass" or "fail" \(got "maybe"\)$/);
+  });
+
   it('a --templates overlay replaces a built-in file; a missing variable names the file and the variable', async () => {
     const overlay = join(work.dir, 'overlay');
     mkdirSync(join(overlay, 'files'), { recursive: true });
