@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../core/errors.js';
 import { defaultLinker, describeCrossCargo, describeToolchain, hasCore, linkerConfig, linkers, runCargo, thisOs, type Toolchain } from './cargo.js';
-import { formatDiagnostic, matchDiagnostics, matchedLine, type Diagnostic } from './diagnostics.js';
+import { formatDiagnostic, matchDiagnostics, matchedLine, normalize, type Diagnostic } from './diagnostics.js';
 import { expectationFor, type Condition, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
 import { lineDiff, noOpSteps, renderSteps, type StepState } from './steps.js';
 
@@ -167,7 +167,7 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
       } else {
         const match = matchDiagnostics(run.diagnostics, measured);
         ok = !run.success && match.ok;
-        got = run.success ? 'builds' : `fails: ${ok ? measured.map((wanted) => matchedLine(run.diagnostics, wanted)).join('; ') : summarize(run.diagnostics)}`;
+        got = run.success ? 'builds' : `fails: ${ok ? measured.map((wanted) => normalize(matchedLine(run.diagnostics, wanted)!, roots)).join('; ') : summarize(run.diagnostics)}`;
         if (!ok && !run.success) detail = `missing: ${describeSpecs(match.missing)}`;
       }
       if (expectation.note) detail = detail ? `${detail}; ${expectation.note}` : expectation.note;
