@@ -32,6 +32,7 @@ export type CliOptions =
 
 export const usage = `Usage: create-freestanding [directory] [options]
        create-freestanding doctor [--target <id>] [--json]
+       create-freestanding course [directory] | course verify | check [crate]   (course --help)
 
 Scaffold a freestanding Rust binary (#![no_std], #![no_main], own entry point).
 
@@ -52,7 +53,9 @@ Options:
   -v, --version           show the version
 
 doctor: check what a target needs on this machine (cargo, its core, linker, QEMU)
-and print the command that fixes each missing piece.`;
+and print the command that fixes each missing piece.
+course: write "A Freestanding Rust Binary" as steps, each a cargo project; course verify builds them.
+check: say which step of the course your crate is at, and what comes next.`;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;

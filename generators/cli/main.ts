@@ -62,6 +62,7 @@ async function create(options: CreateOptions): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'course' || argv[0] === 'check') return (await import('../course/cli.js')).runCourseCommand(argv);
   const options = parseCommandLine(argv);
   switch (options.command) {
     case 'help':

@@ -1,0 +1,148 @@
+/**
+ * `check`: where a student's crate is in the course. Builds it (never runs it:
+ * `_start` may loop forever), with `cargo test --no-run` when the build passes,
+ * then names the step whose outcome and files fit best, or a known side path.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { describeToolchain, linkers, runCargo, splitCommand, thisOs } from './cargo.js';
+import { matchDiagnostics, matchedLine, type BuildOutput, type Diagnostic } from './diagnostics.js';
+import { expectationFor, type Course, type CourseOs } from './manifest.js';
+import { renderSteps, type StepState } from './steps.js';
+
+export interface SidePath {
+  id: 'main-not-found' | 'unsafe-no-mangle' | 'duplicate-panic-impl' | 'missing-target';
+  advice: string;
+}
+
+export interface CheckResult {
+  /** seen: the compiler's lines that match the step's diagnostics. */
+  step?: { number: number; total: number; id: string; title: string; hint: string; seen: string[] };
+  sidePaths: SidePath[];
+  final: boolean;
+  build: 'pass' | 'fail';
+  test?: 'pass' | 'fail';
+  errors: string[];
+}
+
+/** The detours readers of the post take, each with one line of advice. */
+export function sidePaths(diagnostics: Diagnostic[], under: 'build' | 'test'): SidePath[] {
+  const found: SidePath[] = [];
+  const text = (diagnostic: Diagnostic) => [diagnostic.message, ...diagnostic.children].join('\n');
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.code === 'E0601') {
+      found.push({ id: 'main-not-found', advice: '`main` function not found: add `#![no_main]` at the top of src/main.rs; the entry point is your `_start`, not `main`.' });
+    } else if (text(diagnostic).includes('unsafe attribute used without unsafe')) {
+      found.push({ id: 'unsafe-no-mangle', advice: 'edition 2024 wants `#[unsafe(no_mangle)]` instead of `#[no_mangle]` (accepted by every edition since Rust 1.82).' });
+    } else if (diagnostic.code === 'E0152' && /panic_impl/.test(diagnostic.message)) {
+      found.push({ id: 'duplicate-panic-impl', advice: `${under === 'test' ? '`cargo test` and rust-analyzer build' : 'this build links'} std, which has its own panic handler: put \`#[cfg(not(test))]\` on yours and \`test = false\` on the [[bin]] in Cargo.toml.` });
+    } else if (diagnostic.code === 'E0463') {
+      const triple = text(diagnostic).match(/the `([^`]+)` target may not be installed/)?.[1];
+      found.push({ id: 'missing-target', advice: triple ? `\`core\` for ${triple} is not installed: run \`rustup target add ${triple}\`.` : `${diagnostic.message}: install the target's standard library with \`rustup target add <target>\`.` });
+    }
+  }
+  return found.filter((path, index) => found.findIndex((other) => other.id === path.id) === index);
+}
+
+/** The lines that carry meaning: no blanks, no comments, trimmed. */
+function significantLines(text: string): string[] {
+  return text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('//') && !line.startsWith('#') || line.startsWith('#!') || line.startsWith('#['));
+}
+
+/** How alike the student's files are to a step's (Jaccard over meaningful lines). */
+function similarity(crate: string, state: StepState): number {
+  const mine = new Set<string>();
+  const theirs = new Set<string>();
+  for (const [path, contents] of state.files) {
+    if (path === '.gitignore') continue;
+    for (const line of significantLines(contents)) theirs.add(`${path}:${line}`);
+    const own = join(crate, path);
+    if (existsSync(own)) for (const line of significantLines(readFileSync(own, 'utf8'))) mine.add(`${path}:${line}`);
+  }
+  const union = new Set([...mine, ...theirs]);
+  const common = [...mine].filter((line) => theirs.has(line)).length;
+  return union.size ? common / union.size : 0;
+}
+
+function sameCommand(command: string, wanted: string[]): boolean {
+  const words = splitCommand(command);
+  return words.length === wanted.length && words.every((word, index) => word === wanted[index]);
+}
+
+/** Does an outcome fit what a step expects, with any linker of this OS? The compiler's lines that show it, or undefined. */
+function fit(state: StepState, output: BuildOutput, os: CourseOs, release: string): string[] | undefined {
+  for (const linker of linkers[os]) {
+    const expectation = expectationFor(state.spec, { os, linker, toolchain: release });
+    if (expectation.expect === 'pass') {
+      if (output.success) return [];
+      continue;
+    }
+    const measured = expectation.diagnostics.filter((spec) => spec.measured);
+    if (!output.success && measured.length > 0 && matchDiagnostics(output.diagnostics, measured).ok) {
+      return measured.map((spec) => matchedLine(output.diagnostics, spec)!);
+    }
+  }
+  return undefined;
+}
+
+export async function checkCrate(course: Course, directory: string, log: (line: string) => void = () => {}): Promise<CheckResult> {
+  const crate = resolve(directory);
+  if (!existsSync(join(crate, 'Cargo.toml'))) throw new UsageError(`no Cargo.toml in ${crate}; run check in your crate's folder or name it`);
+  const os = thisOs();
+  const host = await describeToolchain('cargo');
+  const edition = readFileSync(join(crate, 'Cargo.toml'), 'utf8').match(/^edition\s*=\s*"(\d+)"/m)?.[1] ?? '2021';
+  const name = readFileSync(join(crate, 'Cargo.toml'), 'utf8').match(/^name\s*=\s*"([^"]+)"/m)?.[1] ?? 'crate';
+  const states = renderSteps(course, { name, edition, os });
+  const targetDir = process.env.CARGO_TARGET_DIR ?? join(crate, 'target');
+
+  log('cargo build');
+  const build = await runCargo('cargo build', { cwd: crate, cargo: 'cargo', targetDir });
+  let test: BuildOutput | undefined;
+  if (build.success) {
+    log('cargo test --no-run');
+    test = await runCargo('cargo test', { cwd: crate, cargo: 'cargo', targetDir, noRun: true });
+  }
+  const found = [...sidePaths(build.diagnostics, 'build'), ...(test ? sidePaths(test.diagnostics, 'test') : [])];
+
+  // Steps a plain `cargo build` or `cargo test` tells apart; the others change only the command.
+  const seen = new Map<StepState, string[]>();
+  for (const state of states) {
+    const lines = sameCommand(state.spec.command, ['cargo', 'build']) ? fit(state, build, os, host.release)
+      : sameCommand(state.spec.command, ['cargo', 'test']) && test ? fit(state, test, os, host.release) : undefined;
+    if (lines) seen.set(state, lines);
+  }
+  let best: StepState | undefined;
+  let bestScore = -1;
+  for (const state of seen.keys()) {
+    const score = similarity(crate, state);
+    if (score >= bestScore) { best = state; bestScore = score; }
+  }
+  const errors = [...build.diagnostics, ...(test?.diagnostics ?? [])]
+    .filter((diagnostic) => diagnostic.level === 'error' && !/^aborting due to/.test(diagnostic.message))
+    .map((diagnostic) => `${diagnostic.code ? `${diagnostic.code} ` : ''}${diagnostic.message}`);
+  return {
+    step: best && { number: best.number, total: best.total, id: best.spec.id, title: best.spec.title, hint: best.spec.hint, seen: seen.get(best)! },
+    sidePaths: found,
+    final: best !== undefined && best.number === best.total && found.length === 0,
+    build: build.success ? 'pass' : 'fail',
+    test: test && (test.success ? 'pass' : 'fail'),
+    errors,
+  };
+}
+
+export function formatCheck(result: CheckResult): string {
+  const lines: string[] = [];
+  const outcome = result.build === 'fail' ? `cargo build fails${result.errors.length ? `: ${result.errors.join('; ')}` : ''}`
+    : result.test === 'fail' ? `cargo build works, cargo test fails${result.errors.length ? `: ${result.errors.join('; ')}` : ''}` : 'cargo build and cargo test work';
+  if (result.step) {
+    lines.push(`step ${result.step.number} of ${result.step.total} (${result.step.title}): ${outcome}`);
+    for (const line of result.step.seen) lines.push(`  ${line}`);
+  } else {
+    lines.push(`no step of the course matches: ${outcome}`);
+  }
+  for (const path of result.sidePaths) lines.push(`side path: ${path.advice}`);
+  if (result.final) lines.push('done: this is the course\'s last step.');
+  else if (result.step) lines.push(`next: ${result.step.hint}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,170 @@
+/**
+ * `course [dir]`, `course verify` and `check [dir]`: their own arguments and
+ * output. Errors are UsageErrors (one line, exit 1), as for the create command.
+ */
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { editions } from '../core/catalogue.js';
+import { crateNameProblem, suggestCrateName } from '../core/crate-name.js';
+import { CancelledError, UsageError } from '../core/errors.js';
+import { thisOs } from './cargo.js';
+import { checkCrate, formatCheck } from './check.js';
+import { emitCourse, emitModes, folderFiles, checkDestination, type EmitMode } from './emit.js';
+import { courseOses, loadCourse, type CourseOs } from './manifest.js';
+import { renderSteps } from './steps.js';
+import { formatTable, verifyCourse } from './verify.js';
+
+export const courseUsage = `Usage: create-freestanding course [directory] [options]
+       create-freestanding course verify [options]
+       create-freestanding check [crate directory] [--json]
+
+course: write "A Freestanding Rust Binary" step by step, each step a complete cargo project
+  --os <os>            linux | windows | macos: whose link steps (default: this OS)
+  --edition <year>     ${editions.join(' | ')} (default 2024)
+  --name <crate>       crate name of every step (default: from the directory)
+  --emit <how>         folders (steps/NN-id/) | git (a commit and a tag step-NN-id per step) | both (default folders)
+  --from <dir>         your own course: a folder with a course.toml and its templates
+  --templates <dir>    files here replace the course's files of the same path, or add to them
+  -y, --yes / -f, --force / --dry-run / --json
+course verify: build every step with the cargo on PATH and check what the compiler says
+  --os, --edition, --from, --templates as above
+  --linker <name>      rust-lld | gnu-ld (Linux), lld-link (Windows), ld64.lld (macOS)
+  --cargo <command>    a cargo that builds cross targets (--target steps, another OS's link steps)
+  --target <triple>    the triple another OS's link steps are built for
+  --step <id>          only this step (repeatable)
+  --record             save each step's normalized output in the course's recorded/ folder
+  --record-dir <dir>   save and compare recordings there instead
+check: build your crate (never run it) and say which step of the course it is at`;
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function parse(argv: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...options, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0].split('. ')[0]}; see create-freestanding course --help`);
+  }
+}
+
+const courseSource = {
+  from: { type: 'string' },
+  templates: { type: 'string' },
+  os: { type: 'string' },
+  edition: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+async function ask<T extends string>(message: string, choices: readonly T[], fallback: T): Promise<T> {
+  const { select } = await import('@inquirer/prompts');
+  try {
+    return await select({ message, choices: choices.map((value) => ({ value, name: value })), default: fallback });
+  } catch (error) {
+    if ((error as Error).name === 'ExitPromptError') throw new CancelledError();
+    throw error;
+  }
+}
+
+async function askText(message: string, fallback?: string): Promise<string> {
+  const { input } = await import('@inquirer/prompts');
+  try {
+    return await input({ message, default: fallback, required: true });
+  } catch (error) {
+    if ((error as Error).name === 'ExitPromptError') throw new CancelledError();
+    throw error;
+  }
+}
+
+async function runCourse(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...courseSource, name: { type: 'string' }, emit: { type: 'string' },
+    yes: { type: 'boolean', short: 'y', default: false }, force: { type: 'boolean', short: 'f', default: false }, 'dry-run': { type: 'boolean', default: false },
+  });
+  if (values.help) { console.log(courseUsage); return 0; }
+  if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')}`);
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !values.yes;
+  let directory = positionals[0] as string | undefined;
+  let os = oneOf('os', values.os as string | undefined, courseOses);
+  let emit = oneOf('emit', values.emit as string | undefined, emitModes);
+  const edition = oneOf('edition', values.edition as string | undefined, editions) ?? '2024';
+  if (directory === undefined) {
+    if (!interactive) throw new UsageError('no directory given: create-freestanding course <directory> (or run it on a terminal to be asked)');
+    directory = await askText('Where should the course go?', 'freestanding-course');
+  }
+  if (directory === '') throw new UsageError('the directory must not be an empty string');
+  if (os === undefined) os = interactive ? await ask<CourseOs>('Link steps for which OS?', courseOses, thisOs()) : thisOs();
+  if (emit === undefined) emit = interactive ? await ask<EmitMode>('Write the steps as', emitModes, 'folders') : 'folders';
+  const name = (values.name as string | undefined) ?? suggestCrateName(basename(directory));
+  const problem = crateNameProblem(name);
+  if (problem) throw new UsageError(`--name "${name}": ${problem}`);
+
+  const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
+  const states = renderSteps(course, { name, edition, os });
+  const summary = { directory, os, edition, name, emit, steps: states.map((state) => ({ number: state.number, id: state.spec.id, slug: state.slug, title: state.spec.title, command: state.spec.command, expect: state.spec.expect })) };
+  if (values['dry-run']) {
+    checkDestination(directory, values.force as boolean);
+    const files = emit === 'git' ? [] : folderFiles(course.title, states, emit);
+    if (values.json) console.log(JSON.stringify({ dryRun: true, ...summary, files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })) }, null, 2));
+    else {
+      console.log(`Would write "${course.title}" (${states.length} steps, ${os}) to ${directory} as ${emit}:`);
+      for (const state of states) console.log(`  ${state.slug}  ${state.spec.command}  (${state.spec.expect})`);
+    }
+    return 0;
+  }
+  const written = await emitCourse(directory, course.title, states, emit, values.force as boolean);
+  if (values.json) console.log(JSON.stringify({ created: true, ...summary, files: written }, null, 2));
+  else {
+    console.log(`Wrote "${course.title}": ${states.length} steps for ${os} in ${directory} (${emit}).`);
+    for (const state of states) console.log(`  ${emit === 'git' ? `step-${state.slug}` : `steps/${state.slug}`}  ${state.spec.title}`);
+    console.log('\nIn your own crate, `create-freestanding check` tells you which step you are at.');
+  }
+  return 0;
+}
+
+async function runVerify(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...courseSource, linker: { type: 'string' }, cargo: { type: 'string' }, target: { type: 'string' },
+    step: { type: 'string', multiple: true }, record: { type: 'boolean', default: false }, 'record-dir': { type: 'string' }, name: { type: 'string' },
+  });
+  if (values.help) { console.log(courseUsage); return 0; }
+  if (positionals.length > 0) throw new UsageError(`course verify takes no directory (got "${positionals[0]}"); use --from <dir> for your own course`);
+  const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
+  const only = values.step as string[] | undefined;
+  for (const id of only ?? []) if (!course.steps.some((step) => step.id === id)) throw new UsageError(`--step ${id}: no such step; the course has ${course.steps.map((step) => step.id).join(', ')}`);
+  const json = values.json as boolean;
+  const results = await verifyCourse(course, {
+    os: oneOf('os', values.os as string | undefined, courseOses) ?? thisOs(),
+    edition: oneOf('edition', values.edition as string | undefined, editions) ?? '2024',
+    name: (values.name as string | undefined) ?? 'course_step',
+    linker: values.linker as string | undefined,
+    // A path is resolved here: steps build in folders of their own.
+    crossCargo: typeof values.cargo === 'string' && values.cargo.includes('/') ? resolve(values.cargo) : values.cargo as string | undefined,
+    triple: values.target as string | undefined,
+    record: values.record as boolean,
+    recordDir: values['record-dir'] as string | undefined,
+    only,
+  }, (line) => console.error(`verify: ${line}`));
+  if (json) console.log(JSON.stringify({ ok: results.every((result) => result.ok), steps: results }, null, 2));
+  else console.log(formatTable(results));
+  return results.every((result) => result.ok) ? 0 : 1;
+}
+
+async function runCheck(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { from: { type: 'string' }, templates: { type: 'string' }, json: { type: 'boolean', default: false } });
+  if (values.help) { console.log(courseUsage); return 0; }
+  if (positionals.length > 1) throw new UsageError(`expected one crate directory, got ${positionals.length}`);
+  const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
+  const result = await checkCrate(course, positionals[0] ?? '.', values.json ? () => {} : (line) => console.error(`check: ${line}`));
+  console.log(values.json ? JSON.stringify(result, null, 2) : formatCheck(result));
+  return result.final ? 0 : 1;
+}
+
+/** argv[0] is "course" or "check". */
+export async function runCourseCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'check') return runCheck(argv.slice(1));
+  if (argv[1] === 'verify') return runVerify(argv.slice(2));
+  return runCourse(argv.slice(1));
+}

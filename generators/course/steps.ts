@@ -1,0 +1,171 @@
+/**
+ * Course + answers → every step as a complete project in memory: the files of
+ * the step (overlaid on the previous step's), rendered strictly, and its README
+ * (what changed as a diff of the real files, what to expect, why, what next).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { UsageError } from '../core/errors.js';
+import { readCourseTemplate, stepsFor, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
+
+export interface CourseAnswers {
+  name: string;
+  edition: string;
+  os: CourseOs;
+}
+
+export interface StepState {
+  number: number;
+  total: number;
+  spec: StepSpec;
+  /** steps/NN-id and the git tag step-NN-id */
+  slug: string;
+  /** The project's files without the README, path → contents. */
+  files: Map<string, string>;
+  readme: string;
+}
+
+const handlebars = Handlebars.create();
+
+/** Strict, unescaped rendering; a missing variable names the file and the variable. */
+export function renderCourseTemplate(path: string, text: string, context: object): string {
+  if (!path.endsWith('.hbs')) return text;
+  try {
+    return handlebars.compile(text, { noEscape: true, strict: true })(context);
+  } catch (error) {
+    // Handlebars says: "name" not defined in [object Object] - 1:7
+    const message = (error as Error).message.split('\n')[0].replace(/ in \[object Object\]/, '');
+    throw new UsageError(`render: ${path}: ${message}`);
+  }
+}
+
+/** A unified line diff of two small files (LCS; course files are a few dozen lines). */
+export function lineDiff(before: string, after: string): string {
+  const a = before === '' ? [] : before.replace(/\n$/, '').split('\n');
+  const b = after === '' ? [] : after.replace(/\n$/, '').split('\n');
+  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  }
+  const lines: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) { lines.push(` ${a[i]}`); i++; j++; }
+    // Removals before additions, as diff(1) prints them.
+    else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) lines.push(`-${a[i++]}`);
+    else lines.push(`+${b[j++]}`);
+  }
+  return lines.join('\n');
+}
+
+function fence(language: string, text: string): string {
+  return `\`\`\`${language}\n${text.replace(/\n$/, '')}\n\`\`\``;
+}
+
+/** What changed between two steps, in Markdown. */
+function describeChange(previous: StepState | undefined, step: StepSpec, files: Map<string, string>): string {
+  if (!previous) return `A new project: ${[...files.keys()].map((path) => `\`${path}\``).join(', ')}.`;
+  const parts: string[] = [];
+  for (const [path, contents] of files) {
+    const before = previous.files.get(path);
+    if (before === contents) continue;
+    parts.push(`\`${path}\`${before === undefined ? ' (new)' : ''}:\n\n${fence('diff', lineDiff(before ?? '', contents))}`);
+  }
+  if (step.command !== previous.spec.command) parts.push(`The command: \`${previous.spec.command}\` becomes \`${step.command}\`.`);
+  return parts.join('\n\n');
+}
+
+/** Inline code that may itself contain backticks (`_start'). */
+function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
+function describeDiagnostic(spec: DiagnosticSpec): string {
+  const where = spec.when ? ` (${Object.entries(spec.when).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
+  const also = spec.any_of.length ? `; or, in other compiler versions, ${spec.any_of.map(code).join(', ')}` : '';
+  const measured = spec.measured ? '' : ` — not measured by this course's checks; from ${spec.source}`;
+  return `- ${spec.code ? `${code(spec.code)} ` : ''}${code(spec.message)}${where}${also}${measured}`;
+}
+
+/** The normalized compiler output recorded for this step: this OS's platforms first, then any. */
+function recordedOutput(course: Course, os: CourseOs, id: string): string | undefined {
+  for (const root of course.roots) {
+    const dir = join(root, 'recorded');
+    if (!existsSync(dir)) continue;
+    const others = readdirSync(dir).filter((platform) => !recordedPlatforms(os).includes(platform)).sort();
+    for (const platform of [...recordedPlatforms(os), ...others]) {
+      const path = join(dir, platform, `${id}.txt`);
+      if (existsSync(path)) return `Recorded on ${platform}:\n\n${fence('text', readFileSync(path, 'utf8').split('\n').filter((line) => !line.startsWith('# ')).join('\n').trim())}`;
+    }
+  }
+  return undefined;
+}
+
+/** Platforms whose recordings describe an OS, preferred first. */
+export function recordedPlatforms(os: CourseOs): string[] {
+  return { linux: ['linux-rust-lld', 'linux-gnu-ld'], windows: ['windows-lld-link'], macos: ['macos-ld64.lld'] }[os];
+}
+
+function describeExpectation(course: Course, step: StepSpec, os: CourseOs): string {
+  const lines: string[] = [];
+  const variants = step.variants.filter((variant) => !variant.when.os || variant.when.os === os);
+  if (step.expect === 'pass') {
+    lines.push(step.run ? `It builds, and running it prints \`${step.run.trim()}\`.` : 'It builds. (`_start` loops forever, so there is nothing to see when it runs.)');
+  } else {
+    const relevant = step.diagnostics.filter((spec) => !spec.when?.os || spec.when.os === os);
+    lines.push('It fails; the compiler says (among other things):', '', ...relevant.map(describeDiagnostic));
+  }
+  for (const variant of variants) lines.push('', `With ${variant.when.linker ?? variant.when.toolchain ?? os}: it ${variant.expect === 'pass' ? 'builds' : 'fails'}. ${variant.note ?? ''}`.trim());
+  if (step.target && step.missing_target.length) {
+    lines.push('', `Without \`core\` for ${step.target} installed it fails instead with:`, '', ...step.missing_target.map(describeDiagnostic), '', `Fix: \`rustup target add ${step.target}\`.`);
+  }
+  const recorded = recordedOutput(course, os, step.id);
+  if (recorded) lines.push('', recorded);
+  return lines.join('\n');
+}
+
+/** Every step of the course for these answers, rendered. */
+export function renderSteps(course: Course, answers: CourseAnswers): StepState[] {
+  const specs = stepsFor(course, answers.os);
+  const states: StepState[] = [];
+  const readmeTemplate = course.readme ? readCourseTemplate(course, course.readme) : undefined;
+  specs.forEach((spec, index) => {
+    const files = new Map(states.at(-1)?.files ?? []);
+    const context = { ...answers, step: { number: index + 1, total: specs.length, id: spec.id, title: spec.title } };
+    for (const [path, template] of Object.entries(spec.files)) {
+      if (path === 'README.md') continue; // rendered below, with the step's story
+      const { text } = readCourseTemplate(course, template);
+      files.set(path, renderCourseTemplate(template, text, context));
+    }
+    const slug = `${String(index + 1).padStart(2, '0')}-${spec.id}`;
+    const previous = states.at(-1);
+    const readmeContext = {
+      ...answers,
+      course: { title: course.title, source: course.source ?? course.title },
+      step: {
+        number: index + 1, total: specs.length, id: spec.id, title: spec.title, command: spec.command,
+        changed: describeChange(previous, spec, files), see: describeExpectation(course, spec, answers.os),
+        why: spec.why, hint: spec.hint,
+      },
+    };
+    // A README.md template in the files wins over the course's, for that step and the ones after it.
+    const ownReadme = specs.slice(0, index + 1).reverse().find((earlier) => earlier.files['README.md'])?.files['README.md'];
+    const template = ownReadme ? { path: ownReadme, text: readCourseTemplate(course, ownReadme).text } : readmeTemplate && { path: course.readme!, text: readmeTemplate.text };
+    const readme = template ? renderCourseTemplate(template.path, template.text, readmeContext) : `# ${spec.title}\n\n${spec.why}\n\nNext: ${spec.hint}\n`;
+    states.push({ number: index + 1, total: specs.length, spec, slug, files, readme });
+  });
+  return states;
+}
+
+/** A step that changes neither a file nor the command teaches nothing. */
+export function noOpSteps(states: StepState[]): StepState[] {
+  return states.filter((state, index) => {
+    if (index === 0) return false;
+    const previous = states[index - 1];
+    if (previous.spec.command !== state.spec.command) return false;
+    if (previous.files.size !== state.files.size) return false;
+    return [...state.files].every(([path, contents]) => previous.files.get(path) === contents);
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * `course verify`: every step built by the real compiler. A failing step must
+ * show all its declared diagnostics, a passing step must build (and run where
+ * it can), no step may be a no-op. --record keeps the normalized output per
+ * step and platform; a later run shows the diff when the wording changed.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { UsageError } from '../core/errors.js';
+import { defaultLinker, describeCrossCargo, describeToolchain, hasCore, linkerConfig, linkers, runCargo, thisOs, type Toolchain } from './cargo.js';
+import { formatDiagnostic, matchDiagnostics, matchedLine, normalize, type Diagnostic } from './diagnostics.js';
+import { expectationFor, type Condition, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
+import { lineDiff, noOpSteps, renderSteps, type StepState } from './steps.js';
+
+export interface VerifyOptions {
+  os: CourseOs;
+  edition: string;
+  name: string;
+  /** Linker of the course's OS: rust-lld | gnu-ld (Linux), lld-link (Windows), ld64.lld (macOS). */
+  linker?: string;
+  /** A cargo that builds cross targets (e.g. with -Z build-std): used for --target steps and another OS's link steps. */
+  crossCargo?: string;
+  /** The triple another OS's link steps are built for. */
+  triple?: string;
+  record: boolean;
+  recordDir?: string;
+  only?: string[];
+}
+
+export interface StepResult {
+  number: number;
+  id: string;
+  title: string;
+  command: string;
+  platform: string;
+  expected: string;
+  got: string;
+  ok: boolean;
+  detail: string;
+  /** Compared with the recording: same, changed (diff below), new, or recorded now. */
+  wording: 'same' | 'changed' | 'new' | 'recorded' | '-';
+  diff?: string;
+  unmeasured: string[];
+}
+
+const crossTriples: Record<CourseOs, string> = {
+  linux: 'x86_64-unknown-linux-gnu', windows: 'x86_64-pc-windows-msvc', macos: 'x86_64-apple-darwin',
+};
+
+/** A step whose outcome is decided by the OS's linker is built for the course's OS; the rest fail in the compiler, alike everywhere. */
+function linksForOs(step: StepSpec): boolean {
+  return step.links || step.os !== undefined
+    || step.diagnostics.some((spec) => spec.when?.os) || step.variants.some((variant) => variant.when.os);
+}
+
+function writeStep(dir: string, state: StepState): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, contents] of state.files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), contents);
+  }
+}
+
+function describeSpecs(specs: DiagnosticSpec[]): string {
+  return specs.map((spec) => `${spec.code ? `${spec.code} ` : ''}"${spec.message}"`).join(', ');
+}
+
+function summarize(diagnostics: Diagnostic[]): string {
+  const errors = diagnostics.filter((diagnostic) => diagnostic.level === 'error' && !/^aborting due to/.test(diagnostic.message));
+  return errors.length ? errors.map((error) => `${error.code ? `${error.code} ` : ''}${error.message}`).join('; ') : 'no error';
+}
+
+export async function verifyCourse(course: Course, options: VerifyOptions, log: (line: string) => void = () => {}): Promise<StepResult[]> {
+  const states = renderSteps(course, { name: options.name, edition: options.edition, os: options.os });
+  const host = await describeToolchain('cargo');
+  const crossToolchain = options.crossCargo ? await describeCrossCargo(options.crossCargo, host) : undefined;
+  const hostOs = thisOs();
+  const foreign = options.os !== hostOs;
+  if (options.linker && !linkers[options.os].includes(options.linker)) {
+    throw new UsageError(`--linker for ${options.os} must be one of ${linkers[options.os].join(', ')}`);
+  }
+  const linker = options.linker ?? defaultLinker(options.os, host, foreign);
+  const osTriple = foreign ? options.triple ?? crossTriples[options.os] : host.host;
+  const recordDir = options.recordDir ?? join(course.roots.at(-1)!, 'recorded');
+  const work = mkdtempSync(join(tmpdir(), 'cf-course-'));
+  // One target directory per toolchain, shared by the steps (and by runs, when CARGO_TARGET_DIR says so).
+  const targetBase = process.env.CARGO_TARGET_DIR ?? join(work, 'target');
+  const noOps = new Set(noOpSteps(states).map((state) => state.number));
+  const results: StepResult[] = [];
+
+  try {
+    for (const state of states) {
+      const spec = state.spec;
+      if (options.only && !options.only.includes(spec.id)) continue;
+      const dir = join(work, state.slug);
+      writeStep(dir, state);
+      const row = (fields: Omit<StepResult, 'number' | 'id' | 'title' | 'command'>): StepResult => ({ number: state.number, id: spec.id, title: spec.title, command: spec.command, ...fields });
+
+      // Which toolchain builds this step, for what, with which linker.
+      let cargo = 'cargo';
+      let toolchain: Toolchain = host;
+      let triple: string | undefined;
+      let platform: Condition;
+      let platformName: string;
+      let missingCore = false;
+      let extra: string[] = [];
+      if (spec.target) {
+        triple = spec.target;
+        if (crossToolchain) { cargo = crossToolchain.cargo; toolchain = crossToolchain; }
+        else missingCore = !hasCore(host, spec.target);
+        platform = { os: 'none', toolchain: toolchain.release };
+        platformName = `${spec.target}-${missingCore ? 'no-core' : 'core'}`;
+      } else if (linksForOs(spec)) {
+        if (foreign) {
+          if (!crossToolchain) {
+            results.push(row({ platform: `${options.os}-${linker}`, expected: spec.expect, got: 'not built', ok: false, wording: '-', unmeasured: [], detail: `links for ${options.os}: give --cargo <a cargo that builds for ${osTriple}>` }));
+            continue;
+          }
+          cargo = crossToolchain!.cargo;
+          toolchain = crossToolchain!;
+          triple = osTriple;
+        }
+        extra = linkerConfig(linker, osTriple);
+        platform = { os: options.os, linker, toolchain: toolchain.release };
+        platformName = `${options.os}-${linker}`;
+      } else {
+        // The compiler answers these before any linking: the same on every OS.
+        platform = { os: hostOs, linker: defaultLinker(hostOs, host, false), toolchain: host.release };
+        platformName = `${hostOs}-${platform.linker}`;
+      }
+
+      const expectation = missingCore
+        ? { expect: 'fail' as const, diagnostics: spec.missing_target, note: undefined }
+        : expectationFor(spec, platform);
+      const measured = expectation.diagnostics.filter((d) => d.measured);
+      const unmeasured = spec.diagnostics.filter((d) => !d.measured && (!d.when?.os || d.when.os === options.os)).map((d) => `${d.message} (${d.source})`);
+      const expectedText = expectation.expect === 'pass' ? (spec.run && !triple && !foreign ? 'builds, runs' : 'builds') : `fails: ${describeSpecs(measured)}`;
+      log(`step ${state.number}/${states.length} ${spec.id}: ${spec.command} (${platformName})`);
+
+      if (noOps.has(state.number)) {
+        results.push(row({ platform: platformName, expected: expectedText, got: 'same files and command as the step before', ok: false, wording: '-', unmeasured, detail: 'a step must change something' }));
+        continue;
+      }
+      if (expectation.expect === 'fail' && measured.length === 0) {
+        results.push(row({ platform: platformName, expected: 'fails', got: 'not built', ok: false, wording: '-', unmeasured, detail: `no measurable diagnostic is declared for ${platformName}` }));
+        continue;
+      }
+
+      const targetDir = cargo === 'cargo' ? targetBase : `${targetBase}-cross`;
+      const run = await runCargo(spec.command, { cwd: dir, cargo, targetDir, triple, extra, noRun: triple !== undefined });
+      const roots = { $PROJECT: dir, $WORK: work, $TARGET: targetDir, $SYSROOT: toolchain.sysroot ?? '', $CROSS: options.crossCargo ? dirname(options.crossCargo) : '', $HOME: homedir() };
+      const output = run.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic, roots)).join('\n');
+      let ok: boolean;
+      let got: string;
+      let detail = '';
+      if (expectation.expect === 'pass') {
+        ok = run.success;
+        got = run.success ? 'builds' : `fails: ${summarize(run.diagnostics)}`;
+        if (ok && spec.run && !triple && !foreign) {
+          const executable = run.executables.at(-1);
+          const ran = executable ? await execa(executable, [], { reject: false, timeout: 30_000, stripFinalNewline: false }) : undefined;
+          ok = ran !== undefined && ran.exitCode === 0 && ran.stdout === spec.run;
+          got = ok ? 'builds, runs' : `builds; run gave ${JSON.stringify(ran?.stdout ?? 'no executable')} exit ${ran?.exitCode}`;
+        }
+      } else {
+        const match = matchDiagnostics(run.diagnostics, measured);
+        ok = !run.success && match.ok;
+        got = run.success ? 'builds' : `fails: ${ok ? measured.map((wanted) => normalize(matchedLine(run.diagnostics, wanted)!, roots)).join('; ') : summarize(run.diagnostics)}`;
+        if (!ok && !run.success) detail = `missing: ${describeSpecs(match.missing)}`;
+      }
+      if (expectation.note) detail = detail ? `${detail}; ${expectation.note}` : expectation.note;
+
+      // The recording: normalized output under a header saying which compiler said it.
+      const body = `exit: ${run.success ? 'pass' : 'fail'}\n${output}`.trim() + '\n';
+      const header = `# ${platformName} ${spec.id}: ${spec.command}${triple && !spec.target ? ` (for ${triple})` : ''}\n${toolchain.version.split('\n').map((line) => `# ${line}`).join('\n')}\n`;
+      const recordPath = join(recordDir, platformName, `${spec.id}.txt`);
+      let wording: StepResult['wording'] = '-';
+      let diff: string | undefined;
+      if (options.record) {
+        mkdirSync(dirname(recordPath), { recursive: true });
+        writeFileSync(recordPath, header + body);
+        wording = 'recorded';
+      } else if (existsSync(recordPath)) {
+        const before = readFileSync(recordPath, 'utf8').split('\n').filter((line) => !line.startsWith('# ')).join('\n');
+        wording = before.trim() === body.trim() ? 'same' : 'changed';
+        if (wording === 'changed') diff = lineDiff(before.trim(), body.trim()).split('\n').filter((line) => !line.startsWith(' ')).join('\n');
+      } else {
+        wording = 'new';
+      }
+      results.push(row({ platform: platformName, expected: expectedText, got, ok, detail, wording, diff, unmeasured }));
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return results;
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** The table `course verify` prints. */
+export function formatTable(results: StepResult[]): string {
+  const rows = results.map((result) => [
+    String(result.number), result.id, truncate(result.command, 58), result.platform, truncate(result.expected, 60), truncate(result.got, 60), result.ok ? 'ok' : 'MISMATCH', result.wording,
+  ]);
+  const head = ['#', 'step', 'command', 'platform', 'expected', 'got', 'result', 'wording'];
+  const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const out = [line(head), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
+  for (const result of results) {
+    if (result.detail) out.push(`step ${result.number} ${result.id}: ${result.detail}`);
+    if (result.diff) out.push(`step ${result.number} ${result.id}: the compiler's wording changed since it was recorded:\n${result.diff}`);
+    for (const note of result.unmeasured) out.push(`step ${result.number} ${result.id}: not measured here: ${note}`);
+  }
+  const failed = results.filter((result) => !result.ok).length;
+  out.push(failed ? `${failed} of ${results.length} steps do not match` : `all ${results.length} steps match`);
+  return out.join('\n');
+}

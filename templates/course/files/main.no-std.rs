@@ -1,0 +1,6 @@
+// Leave out the standard library: it needs an operating system.
+#![no_std]
+
+fn main() {
+    println!("Hello, world!");
+}
