@@ -2,10 +2,10 @@
  * `course [dir]`, `course verify` and `check [dir]`: their own arguments and
  * output. Errors are UsageErrors (one line, exit 1), as for the create command.
  */
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { editions } from '../core/catalogue.js';
-import { crateNameProblem, suggestCrateName } from '../core/crate-name.js';
+import { checkName, nameForDirectory } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { thisOs } from './cargo.js';
 import { checkCrate, formatCheck } from './check.js';
@@ -97,9 +97,9 @@ async function runCourse(argv: string[]): Promise<number> {
   if (directory === '') throw new UsageError('the directory must not be an empty string');
   if (os === undefined) os = interactive ? await ask<CourseOs>('Link steps for which OS?', courseOses, thisOs()) : thisOs();
   if (emit === undefined) emit = interactive ? await ask<EmitMode>('Write the steps as', emitModes, 'folders') : 'folders';
-  const name = (values.name as string | undefined) ?? suggestCrateName(basename(directory));
-  const problem = crateNameProblem(name);
-  if (problem) throw new UsageError(`--name "${name}": ${problem}`);
+  const name = (values.name as string | undefined) ?? nameForDirectory(directory).name;
+  const { problem, suggestion } = checkName(name, os === 'windows');
+  if (problem) throw new UsageError(`${problem}; use --name ${suggestion}`);
 
   const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
   const states = renderSteps(course, { name, edition, os });
