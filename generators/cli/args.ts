@@ -37,7 +37,7 @@ Scaffold a freestanding Rust binary (#![no_std], #![no_main], own entry point).
 
 Options:
   -t, --target <id>       what to build for (default: host); see --list-targets
-      --template <name>   hello (prints "Hello, world!" and exits 0) | minimal (the blog's loop {})
+      --template <name>   hello (prints "Hello, world!" and exits 0) | minimal (the post's loop {})
       --edition <year>    ${editions.join(' | ')} (default 2024)
       --name <crate>      crate name (default: the directory's base name)
       --link-args <where> build-rs (default) | cargo-config; host targets only

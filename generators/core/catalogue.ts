@@ -167,7 +167,7 @@ export const catalogue: readonly Target[] = [
   cortexM('thumbv7em-none-eabi', 'Arm Cortex-M4 and M7, soft-float ABI',
     armBoard('mps2-an386', 'cortex-m4', 'Arm MPS2 AN386, Cortex-M4'),
     { flashOrigin: '0x00000000', flashLength: '4M', ramOrigin: '0x20000000', ramLength: '4M' }),
-  cortexM('thumbv7em-none-eabihf', 'Arm Cortex-M4F and M7F, hardware floating point (the blog\'s target)',
+  cortexM('thumbv7em-none-eabihf', 'Arm Cortex-M4F and M7F, hardware floating point (the post\'s target)',
     armBoard('mps2-an386', 'cortex-m4', 'Arm MPS2 AN386, Cortex-M4F'),
     { flashOrigin: '0x00000000', flashLength: '4M', ramOrigin: '0x20000000', ramLength: '4M' }),
   cortexM('thumbv8m.main-none-eabihf', 'Arm Cortex-M33 and M35P (Armv8-M Mainline), hardware floating point',
@@ -223,7 +223,7 @@ export const catalogue: readonly Target[] = [
   },
   {
     id: 'x86_64-unknown-none', kind: 'bare-metal', triple: 'x86_64-unknown-none', family: 'x86_64',
-    description: 'x86_64 bare metal, booted by QEMU through a Xen PVH note (the blog\'s next posts go this way)',
+    description: 'x86_64 bare metal, booted by QEMU through a Xen PVH note (where the post\'s series goes next)',
     memory: { flashOrigin: '0x00100000', flashLength: '16M', ramOrigin: '0x00100000', ramLength: '16M' },
     board: {
       program: 'qemu-system-x86_64', machine: 'pc', extraArgs: [
@@ -308,7 +308,7 @@ export interface HostOsFacts {
   label: string;
   /** `cfg(...)` that selects it, for `.cargo/config.toml`. */
   cfg: string;
-  /** Linker arguments for the binary: the blog's, corrected where a working binary needs it. */
+  /** Linker arguments for the binary: the post's, corrected where a working binary needs it. */
   linkArgs: string[];
   /** Why each argument is there, as comment lines for build.rs. */
   explanation: string[];
@@ -356,7 +356,7 @@ export const hostOsFacts: Record<HostOs, HostOsFacts> = {
       '- `-nostartfiles`: no `crt1.o` (which would want `main` and libc).',
       '- `-lSystem`: Apple\'s linker insists that every dynamic executable',
       '  links libSystem, and macOS on Apple silicon runs no static',
-      '  executables at all (the blog\'s `-static` only works on Intel, and',
+      '  executables at all (the post\'s `-static` only works on Intel, and',
       '  `ld64.lld` ignores it). The program makes its own system calls;',
       '  from libSystem it takes only `memcpy` and friends, which compiled',
       '  code calls. `dyld` then calls `_start` like a function.',

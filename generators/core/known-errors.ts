@@ -2,7 +2,7 @@
  * The errors readers of "A Freestanding Rust Binary" hit, each with the one line
  * that explains it. The generated README lists those that apply to its project.
  */
-import type { LinkArgMode, Target, TemplateName } from './catalogue.js';
+import { programTemplates, type LinkArgMode, type Target, type TemplateName } from './catalogue.js';
 
 export interface KnownError {
   /** The compiler's or linker's words, as they appear. */
@@ -16,8 +16,9 @@ type Applies = (target: Target, linkArgs: LinkArgMode, template: TemplateName) =
 const always: Applies = () => true;
 const bareMetal: Applies = (target) => target.kind === 'bare-metal';
 const hasOs = (os: string): Applies => (target) => target.kind === 'host' && target.oses.some((o) => o === os);
-/** Errors only the hello's OS modules deal with (minimal's `loop {}` never touches the stack or formatting). */
-const helloOn = (os: string): Applies => (target, linkArgs, template) => template === 'hello' && hasOs(os)(target, linkArgs, template);
+/** Errors only the OS modules deal with (minimal's `loop {}` never touches the stack or formatting). */
+const osModuleOn = (os: string): Applies => (target, linkArgs, template) =>
+  programTemplates[template].usesOsModule && hasOs(os)(target, linkArgs, template);
 
 const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
   {
@@ -25,6 +26,13 @@ const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
     entry: {
       error: 'found duplicate lang item `panic_impl`',
       fix: 'The test harness brings std\'s panic handler. This project keeps logic in src/lib.rs (`no_std` except under test), marks the binary `test = false` and gates the handler with `#[cfg(not(test))]`; test with the command above.',
+    },
+  },
+  {
+    applies: bareMetal,
+    entry: {
+      error: 'can\'t find crate for `test` (in the editor)',
+      fix: 'rust-analyzer checks all targets by default, tests included, for a target without `std`; .vscode/settings.json sets `rust-analyzer.cargo.allTargets` to false.',
     },
   },
   {
@@ -59,18 +67,18 @@ const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
     applies: hasOs('linux'),
     entry: {
       error: 'duplicate symbol: _start (or: multiple definition of `_start`)',
-      fix: 'The C runtime\'s crt1.o defines _start too: the binary must link with `-nostartfiles`, which build.rs (or .cargo/config.toml) passes.',
+      fix: 'The C runtime\'s crt1.o defines _start too: the binary must link with `-nostartfiles`, which <where> passes.',
     },
   },
   {
-    applies: helloOn('linux'),
+    applies: osModuleOn('linux'),
     entry: {
       error: 'Segmentation fault right after start',
       fix: 'A plain `extern "C" fn _start` runs with the stack misaligned by 8 bytes; the hello\'s Linux module (src/os.rs, or src/os/linux.rs in a `host` project) enters through a naked `_start` that aligns it before calling Rust.',
     },
   },
   {
-    applies: helloOn('linux'),
+    applies: osModuleOn('linux'),
     entry: {
       error: 'undefined symbol: rust_eh_personality',
       fix: 'rustup\'s prebuilt core refers to it once formatting is linked, even with panic = "abort"; the hello\'s Linux module defines an empty one.',
@@ -87,28 +95,29 @@ const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
     applies: hasOs('windows'),
     entry: {
       error: 'LNK1561: entry point must be defined / undefined symbol: mainCRTStartup',
-      fix: 'The linker looks for the C runtime\'s entry: pass `/ENTRY:_start` (build.rs does).',
+      fix: 'The linker looks for the C runtime\'s entry: pass `/ENTRY:_start` (<where> does).',
     },
   },
   {
     applies: hasOs('windows'),
     entry: {
       error: 'LNK1221: a subsystem can\'t be inferred and must be defined',
-      fix: 'Without a `main` the linker cannot guess: pass `/SUBSYSTEM:console` (build.rs does).',
+      fix: 'Without a `main` the linker cannot guess: pass `/SUBSYSTEM:console` (<where> does).',
     },
   },
   {
     applies: hasOs('macos'),
     entry: {
       error: 'ld: entry point (_main) undefined / library not found for -lcrt0.o',
-      fix: 'macOS links crt0 and looks for _main by default: pass `-e __start -static -nostartfiles` (build.rs does).',
+      fix: 'macOS links crt0 and looks for _main by default: pass `-e __start -nostartfiles` (<where> does, with `-lSystem`; the post\'s `-static` cannot work on Apple silicon).',
     },
   },
 ];
 
 export function knownErrorsFor(target: Target, linkArgs: LinkArgMode, template: TemplateName): KnownError[] {
   const triple = target.kind === 'bare-metal' ? target.triple : '<triple>';
+  const where = linkArgs === 'cargo-config' ? '.cargo/config.toml' : 'build.rs';
   return catalogueOfErrors
     .filter(({ applies }) => applies(target, linkArgs, template))
-    .map(({ entry }) => ({ error: entry.error, fix: entry.fix.replaceAll('<triple>', triple) }));
+    .map(({ entry }) => ({ error: entry.error, fix: entry.fix.replaceAll('<triple>', triple).replaceAll('<where>', where) }));
 }

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { execa } from 'execa';
-import { findTarget } from '../core/catalogue.js';
+import { findTarget, programTemplates } from '../core/catalogue.js';
 import { diagnose, formatReport } from './doctor.js';
 import type { Answers } from '../core/plan.js';
 
@@ -47,9 +47,9 @@ export async function verifyProject(answers: Answers, options: { json: boolean }
     return finish({ ok: false, built: false, ran: false, summary: `verify failed: cargo build --release exited with ${build.exitCode}` });
   }
 
-  const runsHere = answers.template === 'hello' && target.runnable;
-  if (!runsHere) {
-    const why = answers.template === 'minimal' ? 'minimal loops forever, so it is not run' : 'this target cannot run here';
+  const exits = programTemplates[answers.template].exits;
+  if (!exits || !target.runnable) {
+    const why = exits ? 'this target cannot run here' : `${answers.template} loops forever, so it is not run`;
     return finish({ ok: true, built: true, ran: false, summary: `verified: ${answers.name} builds for ${target.id} (${why})` });
   }
 
