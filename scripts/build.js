@@ -70,6 +70,31 @@ const noSourceMap = {
   },
 };
 
+/**
+ * Our own modules are imported lazily in the sources (so a front end loads
+ * only what it uses when run unbundled); in the bundle each such import would
+ * become a chunk of its own, and every extra file on the start-up path costs
+ * more (resolving, reading, linking) than the little code in it. So imports
+ * of our core and io modules are made static here; the lazy ones left are
+ * those that load a library (prompts, execa via toolchain/, smol-toml).
+ */
+const ownModulesEager = {
+  name: 'own-modules-eager',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]generators[\\/].*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const specifiers = [];
+      const contents = source.replace(/\bimport\((['"])(\.{1,2}\/(?:core|io)\/[\w-]+\.js)\1\)/g, (_, _quote, specifier) => {
+        specifiers.push(specifier);
+        return `Promise.resolve(__eager${specifiers.length - 1})`;
+      });
+      if (specifiers.length === 0) return undefined;
+      const imports = specifiers.map((specifier, index) => `import * as __eager${index} from '${specifier}';`).join('\n');
+      return { contents: `${imports}\n${contents}`, loader: 'ts' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -80,22 +105,25 @@ const common = {
   logLevel: 'warning',
 };
 
-const app = await esbuild.build({
+const bundle = {
   ...common,
-  entryPoints: {
-    'generators/cli/main': join(root, 'generators/cli/main.ts'),
-    'generators/index': join(root, 'generators/index.ts'),
-    plopfile: join(root, 'plopfile.ts'),
-  },
   outdir: dist,
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   // node-plop is the plop user's own package; only its types are imported.
   external: ['node-plop'],
-  plugins: [precompiledTemplates, usedPrompts, noSourceMap],
-  // Bundled CommonJS (Handlebars' runtime) may call require() for Node built-ins.
+  plugins: [precompiledTemplates, usedPrompts, noSourceMap, ownModulesEager],
+  // Bundled CommonJS (Handlebars' runtime, cross-spawn) may call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+};
+
+// Two builds, so each start-up path is one file: the CLI (whose lazy chunks are
+// the prompts, execa and the TOML parser), and the library with the plop pack.
+const cli = await esbuild.build({ ...bundle, entryPoints: { 'generators/cli/main': join(root, 'generators/cli/main.ts') } });
+const library = await esbuild.build({
+  ...bundle,
+  entryPoints: { 'generators/index': join(root, 'generators/index.ts'), plopfile: join(root, 'plopfile.ts') },
 });
 
 // The full Handlebars (with its compiler), for template overrides only; CommonJS so render.ts can require() it on demand.
@@ -127,7 +155,7 @@ function bundledPackages(...metafiles) {
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const packages = bundledPackages(app.metafile, compiler.metafile);
+const packages = bundledPackages(cli.metafile, library.metafile, compiler.metafile);
 writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.md'), [
   '# Third-party notices',
   '',
