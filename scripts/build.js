@@ -123,7 +123,13 @@ const bundle = {
 const cli = await esbuild.build({ ...bundle, entryPoints: { 'generators/cli/main': join(root, 'generators/cli/main.ts') } });
 const library = await esbuild.build({
   ...bundle,
-  entryPoints: { 'generators/index': join(root, 'generators/index.ts'), plopfile: join(root, 'plopfile.ts') },
+  entryPoints: {
+    'generators/index': join(root, 'generators/index.ts'),
+    plopfile: join(root, 'plopfile.ts'),
+    // For the repository's scripts (readme:targets, docs:variables), which import them from dist/.
+    'generators/core/target-table': join(root, 'generators/core/target-table.ts'),
+    'generators/core/variables': join(root, 'generators/core/variables.ts'),
+  },
 });
 
 // The full Handlebars (with its compiler), for template overrides only; CommonJS so render.ts can require() it on demand.

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const root = mkdtempSync(join(tmpdir(), 'create-freestanding-demo-'));
 const project = join(root, 'hello-freestanding');
@@ -12,7 +13,7 @@ const step = (file, args, cwd) => {
   execFileSync(file, args, { cwd, stdio: 'inherit' });
 };
 try {
-  step(process.execPath, [new URL('../bin/create-freestanding.js', import.meta.url).pathname, project, '--yes'], root);
+  step(process.execPath, [fileURLToPath(new URL('../bin/create-freestanding.js', import.meta.url)), project, '--yes'], root);
   step('cargo', ['build', '--release'], project);
   step('cargo', ['run', '--release', '--quiet'], project);
 } finally {

@@ -14,13 +14,34 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup-toolchain: all ${#packages[@]} packages present"
+# Debian's rustc from a stale package index is 1.85, too old for naked
+# functions (1.88): an installed rustc-web older than that is upgraded.
+rustc_too_old=false
+version=none
+if [ -x /usr/bin/rustc ]; then
+  version=$(/usr/bin/rustc --version | awk '{print $2}')
+  [ "$(printf '%s\n1.88.0\n' "$version" | sort -V | head -n 1)" = "1.88.0" ] || rustc_too_old=true
+fi
+if [ ${#missing[@]} -eq 0 ] && [ "$rustc_too_old" = false ]; then
+  echo "setup-toolchain: all ${#packages[@]} packages present, /usr/bin/rustc $version"
   exit 0
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
-echo "setup-toolchain: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Always refresh the index first: an old one offers an old Rust.
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-echo "setup-toolchain: done"
+if [ "$rustc_too_old" = true ]; then
+  echo "setup-toolchain: /usr/bin/rustc $version is older than 1.88; upgrading Debian's Rust"
+  $sudo apt-get install -y -qq --only-upgrade rustc-web cargo-web rust-web-src rust-web-clippy >/dev/null
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup-toolchain: installing ${missing[*]}"
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+version=$(/usr/bin/rustc --version | awk '{print $2}')
+if [ "$(printf '%s\n1.88.0\n' "$version" | sort -V | head -n 1)" != "1.88.0" ]; then
+  echo "setup-toolchain: /usr/bin/rustc is still $version after the upgrade; 1.88 or newer is needed" >&2
+  exit 1
+fi
+echo "setup-toolchain: done, /usr/bin/rustc $version"

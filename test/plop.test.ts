@@ -1,5 +1,6 @@
 /** The plop pack: the same generator, run by node-plop, directly and through plop.load. */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import nodePlop from 'node-plop';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,5 +58,52 @@ describe('plop pack', () => {
     const result = await plop.getGenerator('freestanding').runActions({ ...answers, name: 'my crate' });
     expect(result.failures[0]).toMatchObject({ type: 'function' });
     expect((result.failures[0] as { error: string }).error).toMatch(/invalid crate name: "my crate" contains " "/);
+  });
+});
+
+/** plop's own CLI, as `npm run plop` and monorepo users run it. */
+describe('the real plop binary', () => {
+  const plopBin = join(repoRoot, 'node_modules', '.bin', 'plop');
+  const runPlop = (dest: string, args: string[]) =>
+    execa(plopBin, ['--plopfile', join(repoRoot, 'dist', 'plopfile.js'), '--dest', dest, ...args], { reject: false, stdin: 'ignore' });
+  const bypass = ['freestanding', 'crates/kernel', 'kernel', 'thumbv7em-none-eabihf', 'hello', '2021'];
+
+  it('generates from bypassed answers and prints the next steps', async () => {
+    const tmp = scratch('cf-plopcli-');
+    cleanup = tmp.cleanup;
+    const result = await runPlop(tmp.dir, bypass);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`files in ${join(tmp.dir, 'crates/kernel')}`);
+    expect(result.stdout).toMatch(/next steps:\n\s+cd .*crates\/kernel\n\s+rustup target add thumbv7em-none-eabihf/);
+    expect(result.stdout).toContain('cargo test --lib --target host-tuple');
+    expect(readFileSync(join(tmp.dir, 'crates/kernel/Cargo.toml'), 'utf8')).toContain('name = "kernel"');
+  });
+
+  it('refuses a non-empty directory in plop\'s words, and honours plop --force', async () => {
+    const tmp = scratch('cf-plopcli-');
+    cleanup = tmp.cleanup;
+    mkdirSync(join(tmp.dir, 'crates/kernel'), { recursive: true });
+    writeFileSync(join(tmp.dir, 'crates/kernel/notes.txt'), 'mine');
+    const refused = await runPlop(tmp.dir, bypass);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toMatch(/is not empty; choose a new directory, or run plop with --force/);
+    expect(refused.stdout).not.toContain('pass --force');
+    expect(existsSync(join(tmp.dir, 'crates/kernel/Cargo.toml'))).toBe(false);
+    const forced = await runPlop(tmp.dir, ['--force', ...bypass]);
+    expect(forced.exitCode, forced.stdout).toBe(0);
+    expect(readFileSync(join(tmp.dir, 'crates/kernel/notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(tmp.dir, 'crates/kernel/Cargo.toml'), 'utf8')).toContain('name = "kernel"');
+  });
+
+  it('shows each target\'s description in its list', async () => {
+    const plop = await nodePlop(join(repoRoot, 'dist', 'plopfile.js'));
+    const prompts = plop.getGenerator('freestanding').prompts as { name: string; choices?: { name: string; value: string }[] }[];
+    const targets = prompts.find((prompt) => prompt.name === 'target')!.choices!;
+    expect(targets.find((choice) => choice.value === 'thumbv7em-none-eabihf')!.name).toContain('Cortex-M4F');
+  });
+
+  it('is what `npm run plop` runs at the repository root', () => {
+    const scripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    expect(scripts.plop).toContain('plop --plopfile dist/plopfile.js');
   });
 });

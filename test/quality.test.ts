@@ -43,7 +43,7 @@ describe.each(catalogue.filter(runsHere))('$id with rustup stable on this machin
       expect(clippy.exitCode, clippy.stderr).toBe(0);
       const test = await cargo(['test'], dir);
       expect(test.exitCode, test.stderr).toBe(0);
-      expect(test.stdout).toMatch(/test result: ok\. 2 passed; 0 failed/);
+      expect(test.stdout).toMatch(/test result: ok\. 3 passed; 0 failed/);
       if (template === 'hello') {
         // Exactly what the README and the next steps say.
         const run = await cargo(['run', '--release', '--quiet'], dir);
@@ -107,6 +107,6 @@ describe('the documented test command of bare-metal projects', () => {
     expect(command).toBeDefined();
     const result = await execa('sh', ['-c', command!], { cwd: dir, reject: false, env: { CARGO_TARGET_DIR: rustupTargetDir } });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/test result: ok\. 2 passed; 0 failed/);
+    expect(result.stdout).toMatch(/test result: ok\. 3 passed; 0 failed/);
   });
 });

@@ -1,5 +1,5 @@
 /** README.md stays true: its first commands and its target table. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../generators/core/catalogue.js';
@@ -20,8 +20,11 @@ describe('README.md', () => {
     for (const target of catalogue) expect(readme).toContain(`| \`${target.id}\` |`);
   });
 
-  it('the scripts it names exist in package.json', () => {
+  it('every `npm run <script>` and scripts/ file it names exists', () => {
     const scripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    for (const name of ['demo', 'test', 'readme:targets']) expect(scripts[name]).toBeDefined();
+    const named = [...readme.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1]);
+    expect(named.length).toBeGreaterThan(2);
+    for (const name of new Set(named)) expect(scripts[name], `npm run ${name}`).toBeDefined();
+    for (const [, path] of readme.matchAll(/\b(scripts\/[\w./-]+)/g)) expect(existsSync(join(repoRoot, path)), path).toBe(true);
   });
 });

@@ -201,7 +201,7 @@ describe('the renderer', () => {
   });
 
   it('throws on a missing variable, naming the file and the variable', () => {
-    expect(() => renderTemplate('t.hbs', 'name = "{{nmae}}"', context)).toThrow(/templates\/t\.hbs: "nmae" not defined/);
+    expect(() => renderTemplate('t.hbs', 'name = "{{nmae}}"', context)).toThrow(/templates\/t\.hbs: variable "nmae" is not defined \(line 1, column 10\)/);
   });
 
   it('copies files that are not .hbs untouched, Rust braces included', () => {
@@ -211,7 +211,7 @@ describe('the renderer', () => {
 
   it('gives a bare-metal template no host field and a host template no bare-metal field', () => {
     const bare = planProject({ directory: 'x', name: 'x', target: 'thumbv7em-none-eabihf', template: 'hello', edition: '2024', linkArgs: 'build-rs' }).context;
-    expect(() => renderTemplate('t.hbs', '{{linkSections}}', bare)).toThrow(/"linkSections" not defined/);
-    expect(() => renderTemplate('t.hbs', '{{triple}}', context)).toThrow(/"triple" not defined/);
+    expect(() => renderTemplate('t.hbs', '{{linkSections}}', bare)).toThrow(/variable "linkSections" is not defined/);
+    expect(() => renderTemplate('t.hbs', '{{triple}}', context)).toThrow(/variable "triple" is not defined/);
   });
 });

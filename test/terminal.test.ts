@@ -1,5 +1,5 @@
 /** The interactive path, on a real pseudo-terminal (util-linux `script`). */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -10,9 +10,9 @@ const needScript = (skip: (note?: string) => void) =>
   requireTools(missingTools([{ command: 'script', args: ['--version'], install: 'apt-get install bsdutils' }]), skip);
 
 /** Starts the CLI on a pty; `keys` are typed one group at a time once the output shows `waitFor`. */
-async function onTerminal(args: string[], cwd: string, steps: { waitFor: string; keys: string }[]) {
+async function onTerminal(args: string[], cwd: string, steps: { waitFor: string; keys: string }[], env: Record<string, string> = {}) {
   const command = ['node', cliPath, ...args].map((arg) => `'${arg}'`).join(' ');
-  const child = execa('script', ['-qefc', command, '/dev/null'], { cwd, reject: false, env: { TERM: 'xterm', COLUMNS: '120' } });
+  const child = execa('script', ['-qefc', command, '/dev/null'], { cwd, reject: false, env: { TERM: 'xterm', COLUMNS: '120', ...env } });
   let seen = '';
   let step = 0;
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -58,6 +58,65 @@ describe('on a terminal', () => {
       const result = await onTerminal(['cancelled'], dir, [{ waitFor: 'Target', keys: '\u0003' }]);
       expect(result.exitCode).toBe(130);
       expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('answers checked as they are given', () => {
+  it('asks again at once for a non-empty directory, offering a free one, and keeps the later answers', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      mkdirSync(join(dir, 'taken'));
+      writeFileSync(join(dir, 'taken', 'notes.txt'), 'mine');
+      const result = await onTerminal(['--edition', '2021'], dir, [
+        { waitFor: 'Project directory', keys: 'taken\r' },
+        // Asked again before any other question, with taken-2 offered: accept it.
+        { waitFor: 'suggested: taken-2', keys: '\r' },
+        { waitFor: 'Target', keys: '\r' },
+        { waitFor: 'Template', keys: '\r' },
+      ]);
+      const output = String(result.stdout);
+      expect(result.exitCode, output).toBe(0);
+      expect(output.indexOf('taken is not empty')).toBeLessThan(output.indexOf('Target'));
+      expect(readFileSync(join(dir, 'taken-2', 'Cargo.toml'), 'utf8')).toContain('name = "taken-2"');
+      expect(readdirSync(join(dir, 'taken'))).toEqual(['notes.txt']);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('asks for the crate name when the directory cannot be one, offering a valid name', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      const result = await onTerminal(['My OS', '-t', 'linux', '--template', 'hello', '--edition', '2024'], dir, [
+        { waitFor: 'Crate name', keys: '\r' },
+      ]);
+      expect(result.exitCode, String(result.stdout)).toBe(0);
+      expect(String(result.stdout)).toContain('(my-os)');
+      expect(readFileSync(join(dir, 'My OS', 'Cargo.toml'), 'utf8')).toContain('name = "my-os"');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('asks again for an invalid crate name and expands ~ typed at the prompt', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      const result = await onTerminal(['-t', 'linux', '--template', 'hello', '--edition', '2024'], dir, [
+        { waitFor: 'Project directory', keys: '~/9lives\r' },
+        { waitFor: 'Crate name', keys: '\u0015fn\r' }, // clear the offer, type a keyword
+        { waitFor: 'try again', keys: '\r' },
+      ], { HOME: dir });
+      const output = String(result.stdout);
+      expect(result.exitCode, output).toBe(0);
+      expect(output).toContain('invalid crate name: "fn" is a Rust keyword');
+      expect(existsSync(join(dir, '~'))).toBe(false);
+      expect(readFileSync(join(dir, '9lives', 'Cargo.toml'), 'utf8')).toMatch(/name = "[a-z][\w-]*"/);
     } finally {
       cleanup();
     }

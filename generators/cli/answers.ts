@@ -90,7 +90,12 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
   const missing = questions.filter((question) => question.key !== 'name' && given[question.key] === undefined);
   if (missing.length > 0 && !options.yes && !sources.interactive) {
     const flags = missing.map((question) => flagFor[question.key]).join(', ');
-    throw new UsageError(`missing ${flags} and no terminal to ask on; pass ${missing.length > 1 ? 'them' : 'it'}, or --yes for the defaults`);
+    // `npm create freestanding x -y` gives the -y to npm, not to us.
+    const npmTookYes = process.env.npm_command !== undefined && process.env.npm_config_yes === 'true';
+    const fix = npmTookYes
+      ? `npm kept -y for itself; put it after "--": npm create freestanding@latest ${options.directory ?? 'my-os'} -- --yes`
+      : `pass ${missing.length > 1 ? 'them' : 'it'}, or --yes for the defaults`;
+    throw new UsageError(`missing ${flags} and no terminal to ask on; ${fix}`);
   }
 
   const answers: Partial<Record<Key, string>> = {};

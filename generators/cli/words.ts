@@ -17,9 +17,8 @@ export function wordForCli(error: unknown): string | undefined {
   }
   if (error instanceof AnswerError) {
     const flag = flagFor[error.field];
-    // Values starting with "-" need the `--flag=value` form, or the parser takes them for flags.
     const fix = error.suggestion === undefined ? '' : `; ${error.field === 'directory' ? 'give a directory such as' : `use ${flag}`} ${error.suggestion}`;
-    return `${error.message.replace('link-args choice', '--link-args')}${fix}`;
+    return `${error.message}${fix}`;
   }
   return undefined;
 }

@@ -82,7 +82,7 @@ export function validateAnswers(input: AnswersInput): Answers {
   const edition = oneOf('edition', input.edition ?? defaults.edition, editions);
   const linkArgs = oneOf('linkArgs', input.linkArgs ?? defaults.linkArgs, linkArgModes);
   if (linkArgs === 'cargo-config' && target.kind !== 'host') {
-    throw new AnswerError('linkArgs', `the link-args choice applies to host targets only; ${target.id} takes its linker script from build.rs`, defaults.linkArgs);
+    throw new AnswerError('linkArgs', `link arguments in .cargo/config.toml apply to host targets only; ${target.id} takes its linker script from build.rs`, defaults.linkArgs);
   }
 
   // No name given: the directory's base name, checked like any other (the error suggests a valid one).

@@ -281,6 +281,13 @@ export type LinkArgMode = (typeof linkArgModes)[number];
 /** Oldest Rust that builds every variant: `#[unsafe(naked)]` + `naked_asm!` are stable since 1.88. */
 export const minimumRust = '1.88';
 
+/** The oldest Rust a project of this target needs, and why: bare metal also tests with `--target host-tuple` (cargo 1.91). */
+export function minimumRustFor(target: Target): { version: string; why: string } {
+  return target.kind === 'bare-metal'
+    ? { version: '1.91', why: 'naked functions need 1.88, `cargo test --target host-tuple` 1.91' }
+    : { version: minimumRust, why: `naked functions need ${minimumRust}` };
+}
+
 export function findTarget(id: string): Target | undefined {
   return catalogue.find((target) => target.id === id);
 }

@@ -16,7 +16,7 @@ type Applies = (target: Target, linkArgs: LinkArgMode, template: TemplateName) =
 const always: Applies = () => true;
 const bareMetal: Applies = (target) => target.kind === 'bare-metal';
 const hasOs = (os: string): Applies => (target) => target.kind === 'host' && target.oses.some((o) => o === os);
-/** Errors only the OS modules deal with (minimal's `loop {}` never touches the stack or formatting). */
+/** Errors only the OS modules deal with (minimal's `loop {}` never touches the stack or links core's code). */
 const osModuleOn = (os: string): Applies => (target, linkArgs, template) =>
   programTemplates[template].usesOsModule && hasOs(os)(target, linkArgs, template);
 
@@ -81,7 +81,7 @@ const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
     applies: osModuleOn('linux'),
     entry: {
       error: 'undefined symbol: rust_eh_personality',
-      fix: 'rustup\'s prebuilt core refers to it once formatting is linked, even with panic = "abort"; the hello\'s Linux module defines an empty one.',
+      fix: 'rustup\'s prebuilt core refers to it, even with panic = "abort", and a dev build (no LTO) links that code; the hello\'s Linux module defines an empty one.',
     },
   },
   {

@@ -7,7 +7,7 @@
  * placeholder for a value its target does not have.
  */
 import {
-  findTarget, hostOsFacts, minimumRust, programTemplates, runnerCommand,
+  findTarget, hostOsFacts, minimumRustFor, programTemplates, runnerCommand,
   type BareMetalTarget, type Edition, type Family, type HostOs, type HostTarget, type LinkArgMode,
   type Target, type TemplateName,
 } from './catalogue.js';
@@ -27,7 +27,6 @@ export interface PlannedFile {
 
 export interface LinkSection {
   os: string;
-  label: string;
   cfg: string;
   comment: string;
   /** Comment lines for build.rs. */
@@ -62,7 +61,7 @@ interface CommonContext {
   isBareMetal: boolean;
   /** Inside a Cargo workspace: the root's `[profile.*]` apply, so the crate has none. */
   inWorkspace: boolean;
-  target: { id: string; description: string; runs: string };
+  target: { id: string; description: string };
   postUrl: string;
   commands: Commands;
   /** `cargo run` starts it: natively, or in QEMU for a board (on Windows or macOS for those targets). */
@@ -121,9 +120,6 @@ export interface PlanOptions {
 /** The post this project follows, linked once from its README. */
 export const postUrl = 'https://os.phil-opp.com/freestanding-rust-binary/';
 
-/** `cargo test --target host-tuple` is understood since cargo 1.91. */
-const hostTupleRust = '1.91';
-
 const toml = (value: string) => JSON.stringify(value);
 const tomlArray = (values: string[]) => `[${values.map(toml).join(', ')}]`;
 
@@ -139,7 +135,6 @@ function linkSectionsFor(target: HostTarget): LinkSection[] {
     const facts = hostOsFacts[os];
     return {
       os,
-      label: facts.label,
       cfg: facts.cfg,
       comment: facts.explanation[0].replace(/:$/, '.'),
       explanation: facts.explanation,
@@ -281,13 +276,13 @@ export function planProject(answers: Answers, options: PlanOptions = { inWorkspa
     name: answers.name,
     libName: libraryName(answers.name),
     edition: answers.edition,
-    rustVersion: target.kind === 'bare-metal' ? hostTupleRust : minimumRust,
+    rustVersion: minimumRustFor(target).version,
     template: answers.template,
     exits: programTemplates[answers.template].exits,
     isHost: target.kind === 'host',
     isBareMetal: target.kind === 'bare-metal',
     inWorkspace: options.inWorkspace,
-    target: { id: target.id, description: target.description, runs: target.runs },
+    target: { id: target.id, description: target.description },
     postUrl,
     commands: commandsFor(target, answers),
     runnable: target.runnable,

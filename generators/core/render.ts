@@ -61,7 +61,9 @@ function run(template: (context: RenderContext) => string, context: RenderContex
     return template(context);
   } catch (error) {
     // Handlebars says e.g. `"board" not defined in [object Object] - 3:4`: the variable and where.
-    const message = (error as Error).message.split('\n')[0].replace(' in [object Object]', '');
+    const first = (error as Error).message.split('\n')[0];
+    const missing = /^"([^"]+)" not defined in .* - (\d+):(\d+)$/.exec(first);
+    const message = missing ? `variable "${missing[1]}" is not defined (line ${missing[2]}, column ${missing[3]})` : first;
     throw new UsageError(`cannot render ${label}: ${message}`);
   }
 }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { findTarget, minimumRust, type BareMetalTarget, type HostOs, type Target } from '../core/catalogue.js';
+import { findTarget, minimumRustFor, type BareMetalTarget, type HostOs, type Target } from '../core/catalogue.js';
 
 export interface Check {
   name: string;
@@ -49,7 +49,7 @@ function atLeast(version: RegExpMatchArray, minimum: string): boolean {
 
 const packageHint = (apt: string, brew: string) => `sudo apt-get install ${apt}   (macOS: brew install ${brew})`;
 
-async function toolchainChecks(cwd: string): Promise<{ checks: Check[]; sysroot?: string; hostTriple?: string }> {
+async function toolchainChecks(target: Target, cwd: string): Promise<{ checks: Check[]; sysroot?: string; hostTriple?: string }> {
   const cargo = await output('cargo', ['--version'], cwd);
   const rustcVerbose = await output('rustc', ['-vV'], cwd);
   const checks: Check[] = [
@@ -62,11 +62,12 @@ async function toolchainChecks(cwd: string): Promise<{ checks: Check[]; sysroot?
     checks.push({ name: 'rustc', ok: false, detail: 'not found on PATH', fix: installRust });
     return { checks };
   }
-  const tooOld = !atLeast(rustcVersion, minimumRust);
+  const needed = minimumRustFor(target);
+  const tooOld = !atLeast(rustcVersion, needed.version);
   checks.push({
     name: 'rustc',
     ok: !tooOld,
-    detail: `${rustcVersion[0]} (naked functions need ${minimumRust} or newer)`,
+    detail: `${rustcVersion[0]} (${needed.why} or newer)`,
     ...(tooOld ? { fix: 'rustup update stable' } : {}),
   });
   const hostTriple = rustcVerbose.match(/^host: (\S+)/m)?.[1];
@@ -142,7 +143,7 @@ async function hostChecks(oses: readonly HostOs[]): Promise<Check[]> {
 }
 
 export async function diagnose(target: Target, cwd = process.cwd()): Promise<DoctorReport> {
-  const { checks, sysroot, hostTriple } = await toolchainChecks(cwd);
+  const { checks, sysroot, hostTriple } = await toolchainChecks(target, cwd);
   checks.push(...(target.kind === 'bare-metal'
     ? await bareMetalChecks(target, sysroot, hostTriple)
     : await hostChecks(target.oses)));

@@ -30,7 +30,14 @@ async function symbolAddress(binary: string, symbol: string): Promise<bigint> {
   return BigInt(`0x${line.trim().split(/\s+/)[0]}`);
 }
 
-async function inspectElf(binary: string, expect: Extract<Inspection, { format: 'elf' }>): Promise<string> {
+/** What an inspection read from the binary: its entry address and the entry symbol's, which must be equal. */
+export interface Inspected {
+  summary: string;
+  entry: bigint;
+  symbol: bigint;
+}
+
+async function inspectElf(binary: string, expect: Extract<Inspection, { format: 'elf' }>): Promise<Inspected> {
   const headers = await tool('llvm-readobj', ['--file-headers', binary]);
   const bits = field(headers, 'Class');
   const machine = field(headers, 'Machine');
@@ -42,10 +49,11 @@ async function inspectElf(binary: string, expect: Extract<Inspection, { format: 
   if ((symbol & ~1n) !== (entry & ~1n)) {
     throw new Error(`${binary}: entry 0x${entry.toString(16)} is not ${expect.entrySymbol} (0x${symbol.toString(16)})`);
   }
-  return `ELF ${expect.bits}-bit ${machine.split(' ')[0]}, entry ${expect.entrySymbol}@0x${entry.toString(16)}`;
+  // Thumb code: the ELF entry and symbol both carry bit 0, compared without it.
+  return { summary: `ELF ${expect.bits}-bit ${machine.split(' ')[0]}, entry ${expect.entrySymbol}@0x${entry.toString(16)}`, entry: entry & ~1n, symbol: symbol & ~1n };
 }
 
-async function inspectPe(binary: string, expect: Extract<Inspection, { format: 'pe' }>): Promise<string> {
+async function inspectPe(binary: string, expect: Extract<Inspection, { format: 'pe' }>): Promise<Inspected> {
   const headers = await tool('llvm-readobj', ['--file-headers', binary]);
   const magic = field(headers, 'Magic');
   const subsystem = field(headers, 'Subsystem');
@@ -64,10 +72,10 @@ async function inspectPe(binary: string, expect: Extract<Inspection, { format: '
   const sectionRvas = [...sections.matchAll(/VirtualAddress: (0x[0-9A-F]+)/gi)].map((m) => BigInt(m[1]));
   const rva = sectionRvas[Number(symbol[1]) - 1] + BigInt(symbol[2]);
   if (rva !== entryRva) throw new Error(`${binary}: entry RVA 0x${entryRva.toString(16)} is not ${expect.entrySymbol} (0x${rva.toString(16)})`);
-  return `PE32+ console, entry ${expect.entrySymbol}@0x${(imageBase + entryRva).toString(16)}`;
+  return { summary: `PE32+ console, entry ${expect.entrySymbol}@0x${(imageBase + entryRva).toString(16)}`, entry: entryRva, symbol: rva };
 }
 
-async function inspectMachO(binary: string, expect: Extract<Inspection, { format: 'macho' }>): Promise<string> {
+async function inspectMachO(binary: string, expect: Extract<Inspection, { format: 'macho' }>): Promise<Inspected> {
   const headers = await tool('llvm-readobj', ['--file-headers', binary]);
   const cpu = field(headers, 'CpuType');
   const fileType = field(headers, 'FileType');
@@ -83,10 +91,10 @@ async function inspectMachO(binary: string, expect: Extract<Inspection, { format
   const entry = BigInt(textVmaddr[1]) + BigInt(entryOffset[1]);
   const symbol = await symbolAddress(binary, expect.entrySymbol);
   if (symbol !== entry) throw new Error(`${binary}: LC_MAIN entry 0x${entry.toString(16)} is not ${expect.entrySymbol} (0x${symbol.toString(16)})`);
-  return `Mach-O ${expect.arch} executable, LC_MAIN entry ${expect.entrySymbol}@0x${entry.toString(16)}`;
+  return { summary: `Mach-O ${expect.arch} executable, LC_MAIN entry ${expect.entrySymbol}@0x${entry.toString(16)}`, entry, symbol };
 }
 
-export function inspectBinary(binary: string, expect: Inspection): Promise<string> {
+export function inspectBinary(binary: string, expect: Inspection): Promise<Inspected> {
   if (!existsSync(binary)) throw new Error(`no binary at ${binary}`);
   switch (expect.format) {
     case 'elf': return inspectElf(binary, expect);

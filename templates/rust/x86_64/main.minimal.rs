@@ -2,10 +2,10 @@
 //! an entry point that loops forever and a panic handler.
 //!
 //! Rust code for this target is 64-bit, but QEMU (`-kernel`, through the PVH
-//! note below) starts it in 32-bit mode, so `_start` has to switch the CPU to
-//! 64-bit mode before it can call `main`. `cargo run` starts it under QEMU,
-//! which then does nothing until you stop it (Ctrl-A X). On a real PC, use a
-//! real boot loader instead (see `src/boot.rs`).
+//! note in `src/boot.rs`) starts it in 32-bit mode, so `_start` there has to
+//! switch the CPU to 64-bit mode before it can call `main`. `cargo run` starts
+//! it under QEMU, which then does nothing until you stop it (Ctrl-A X). On a
+//! real PC, use a real boot loader instead (see `src/boot.rs`).
 #![no_std]
 #![no_main]
 // Clippy calls an empty `loop {}` a waste of CPU cycles; here spinning is

@@ -84,7 +84,10 @@ pub fn write(fd: i32, mut bytes: &[u8]) {
         if n <= 0 {
             return; // an error (-errno); nowhere left to report it
         }
-        bytes = &bytes[n as usize..];
+        // `get`, not `[n..]`: the kernel never writes more than asked, but an
+        // index the compiler cannot check would link a panic message that
+        // formats numbers, and `core::fmt` with it (see the panic handler).
+        bytes = bytes.get(n as usize..).unwrap_or_default();
     }
 }
 
@@ -159,10 +162,10 @@ unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, len: usize) -> i32 {
     unsafe { memcmp(a, b, len) }
 }
 
-/// Rust's prebuilt `core` is compiled for unwinding, so once formatting code
-/// (the panic message) is linked in, it refers to the unwinder's personality
-/// routine. With `panic = "abort"` nothing ever unwinds, so it is never
-/// called; this empty definition only satisfies the linker ("undefined
-/// symbol: rust_eh_personality" in dev builds and non-LTO release builds).
+/// Rust's prebuilt `core` is compiled for unwinding: its code refers to the
+/// unwinder's personality routine, and a dev build (no LTO to drop unused
+/// code) links some of it. With `panic = "abort"` nothing ever unwinds, so
+/// it is never called; this empty definition only satisfies the linker
+/// ("undefined symbol: rust_eh_personality" in a dev build).
 #[unsafe(no_mangle)]
 pub extern "C" fn rust_eh_personality() {}

@@ -58,7 +58,10 @@ pub fn write(fd: i32, mut bytes: &[u8]) {
         if failed != 0 || n == 0 {
             return;
         }
-        bytes = &bytes[n..];
+        // `get`, not `[n..]`: the kernel never writes more than asked, but an
+        // index the compiler cannot check would link a panic message that
+        // formats numbers, and `core::fmt` with it (see the panic handler).
+        bytes = bytes.get(n..).unwrap_or_default();
     }
 }
 
@@ -75,9 +78,9 @@ pub fn exit(code: i32) -> ! {
     }
 }
 
-/// Rust's prebuilt `core` is compiled for unwinding, so once formatting code
-/// (the panic message) is linked in, it refers to the unwinder's personality
-/// routine. With `panic = "abort"` nothing ever unwinds, so it is never
-/// called; this empty definition only satisfies the linker.
+/// Rust's prebuilt `core` is compiled for unwinding: its code refers to the
+/// unwinder's personality routine, and a dev build (no LTO to drop unused
+/// code) links some of it. With `panic = "abort"` nothing ever unwinds, so
+/// it is never called; this empty definition only satisfies the linker.
 #[unsafe(no_mangle)]
 pub extern "C" fn rust_eh_personality() {}

@@ -54,7 +54,10 @@ pub fn write(fd: i32, mut bytes: &[u8]) {
         if ok == 0 || written == 0 {
             return;
         }
-        bytes = &bytes[written as usize..];
+        // `get`, not `[written..]`: Windows never writes more than asked, but an
+        // index the compiler cannot check would link a panic message that
+        // formats numbers, and `core::fmt` with it (see the panic handler).
+        bytes = bytes.get(written as usize..).unwrap_or_default();
     }
 }
 
@@ -140,7 +143,7 @@ extern "C" fn fmaf(a: f32, b: f32, c: f32) -> f32 {
 }
 
 /// The unwinder's personality routine on Windows. Rust's prebuilt `core` is
-/// compiled for unwinding and refers to it once formatting code is linked
-/// in; with `panic = "abort"` nothing unwinds, so it is never called.
+/// compiled for unwinding and its code refers to it; with `panic = "abort"`
+/// nothing unwinds, so it is never called.
 #[unsafe(no_mangle)]
 extern "C" fn __CxxFrameHandler3() {}

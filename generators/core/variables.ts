@@ -1,0 +1,82 @@
+/**
+ * The variables a template may use, for authors who bring their own templates:
+ * derived from the typed render context (every key of every target's context,
+ * with an example), each described here. The `Record` type makes a new
+ * context field without a description a compile error.
+ */
+import { catalogue, templateNames, type Target } from './catalogue.js';
+import { planProject, type BareMetalContext, type HostContext, type RenderContext } from './plan.js';
+
+type Key = keyof HostContext | keyof BareMetalContext;
+
+const descriptions: Record<Key, string> = {
+  name: 'the package (crate) name, e.g. in Cargo.toml',
+  libName: 'the library\'s crate name, as Rust code writes it (`my-os` → `my_os`)',
+  edition: 'the Rust edition: 2018, 2021 or 2024',
+  rustVersion: 'the oldest Rust the project needs (Cargo.toml\'s `rust-version`)',
+  template: 'the program template: `hello` or `minimal`',
+  exits: 'true when the program ends by itself (hello); false when it loops forever',
+  isHost: 'true for host targets (host, linux, windows, macos)',
+  isBareMetal: 'true for bare-metal targets',
+  inWorkspace: 'true when the crate joins a Cargo workspace (the root\'s profiles apply)',
+  kind: '`host` or `bare-metal`',
+  target: 'the catalogue entry: `id` and `description`',
+  postUrl: 'the address of the post "A Freestanding Rust Binary"',
+  commands: 'what the user types: `setup` (list of `command` + `why`), `build`, `run`, `test`',
+  runnable: 'true when `cargo run` starts it (natively or in QEMU)',
+  runOutcome: 'a sentence or two on where it runs and what it does',
+  files: 'the generated files: each `path`, `source` (its template) and `purpose`',
+  knownErrors: 'the errors readers meet, each `error` and `fix`',
+  notes: 'facts about the target, one line each',
+  linkArgsInCargoConfig: 'host: true when the linker arguments go in .cargo/config.toml instead of build.rs',
+  linkSections: 'host: per OS, `os`, `cfg`, `comment`, `explanation` (lines), `argsRust`, `rustflagsToml`',
+  supportedOses: 'host: the OS names the project has entry code for',
+  triple: 'bare metal: the target triple',
+  memory: 'bare metal: `flashOrigin`, `flashLength`, `ramOrigin`, `ramLength` for link.x',
+  hasBoard: 'bare metal: true when QEMU has a board that runs it',
+  board: 'bare metal, when `hasBoard`: `summary`, `program`, `aptPackage`, `brewFormula`, `runnerToml`',
+  hasRustflags: 'bare metal: true when the target needs extra rustflags',
+  rustflags: 'bare metal, when `hasRustflags`: `toml` (the array) and `why`',
+  hasTargetSection: 'bare metal: true when .cargo/config.toml has a `[target.<triple>]` table',
+};
+
+function contexts(): RenderContext[] {
+  return catalogue.flatMap((target: Target) => templateNames.map((template) => planProject({
+    directory: 'my-os', name: 'my-os', target: target.id, template, edition: '2024', linkArgs: 'build-rs',
+  }).context));
+}
+
+function example(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? `list of ${value.length}` : typeof value === 'object' ? 'object' : String(value);
+  const short = text.length > 48 ? `${text.slice(0, 45)}…` : text;
+  return `\`${short.replaceAll('|', '\\|').replaceAll('`', "'")}\``;
+}
+
+/** docs/template-variables.md, as generated. */
+export function variablesDocument(): string {
+  const seen = new Map<Key, { kinds: Set<string>; example: unknown }>();
+  for (const context of contexts()) {
+    for (const [key, value] of Object.entries(context) as [Key, unknown][]) {
+      const entry = seen.get(key) ?? { kinds: new Set<string>(), example: value };
+      entry.kinds.add(context.kind);
+      seen.set(key, entry);
+    }
+  }
+  const rows = [...seen.entries()].map(([key, { kinds, example: value }]) =>
+    `| \`${key}\` | ${[...kinds].join(', ')} | ${descriptions[key]} | ${example(value)} |`);
+  return [
+    '# Template variables',
+    '',
+    '<!-- generated from generators/core/plan.ts by `npm run docs:variables`; a test keeps it in sync -->',
+    '',
+    'What a template under `templates/` (or your `--templates` folder) may use. Handlebars runs',
+    'with HTML escaping off and in strict mode: a name not listed for the project\'s kind stops',
+    'the run, naming the file and the variable. Guard kind-specific names with',
+    '`{{#if isHost}}` / `{{#if isBareMetal}}`, and `board` / `rustflags` with `hasBoard` / `hasRustflags`.',
+    '',
+    '| variable | kinds | what it is | example |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
