@@ -78,6 +78,16 @@ describe('precompiled templates', () => {
     const plan = planProject(validateAnswers({ directory: join(tmp.dir, 'e'), name: 'broken', target: 'linux' }), { inWorkspace: false });
     const context = { ...plan.context } as Record<string, unknown>;
     delete context.name;
-    expect(() => renderPlan({ ...plan, context } as typeof plan, templateReader(undefined, table))).toThrow(/cannot render templates\/project\/.*"name" not defined/);
+    const failure = (reader: ReturnType<typeof templateReader>) => {
+      try {
+        renderPlan({ ...plan, context } as typeof plan, reader);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'rendered';
+    };
+    const precompiled = failure(templateReader(undefined, table));
+    expect(precompiled).toMatch(/^cannot render templates\/project\/.*variable "name" is not defined \(line \d+, column \d+\)$/);
+    expect(precompiled).toBe(failure(templateReader(undefined, undefined)));
   });
 });
