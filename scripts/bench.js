@@ -141,8 +141,8 @@ process.stderr.write(`bench: scaffolding, ${runs} alternating rounds…\n`);
 const scaffoldMedians = alternate(scaffoldCases, runs).map(median);
 const viteMedian = scaffoldMedians[2];
 const floor = scaffoldMedians[0];
-const scaffoldTable = table(['command', 'median', 'vs create-vite', 'above the floor'],
-  scaffoldCases.map((c, index) => [c.label, ms(scaffoldMedians[index]), ratio(scaffoldMedians[index], viteMedian), index === 0 ? '—' : ms(scaffoldMedians[index] - floor)]));
+const scaffoldTable = table(['command', 'median', 'vs create-vite', 'vs the floor'],
+  scaffoldCases.map((c, index) => [c.label, ms(scaffoldMedians[index]), ratio(scaffoldMedians[index], viteMedian), index === 0 ? '—' : `${scaffoldMedians[index] >= floor ? '+' : '−'}${ms(Math.abs(scaffoldMedians[index] - floor))}`]));
 const scaffoldRatio = scaffoldMedians[1] / viteMedian;
 
 // --- 2. Installing.

@@ -88,6 +88,7 @@ describe('the packed package', () => {
       '// @ts-expect-error: a target is a string, not a number',
       "generate({ directory: 'typed', target: 42 });",
     ].join('\n'));
+    // skipLibCheck as most projects have it: the plop pack's declarations name node-plop, which a plop user has.
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
       files: ['check.ts'],

@@ -4,8 +4,8 @@
  * bundles a generated module in this one's place that holds every template
  * of templates/: `.hbs` files as Handlebars' precompiled specs, others as text.
  */
-import type Handlebars from 'handlebars/runtime';
 
-export type BuiltInTemplate = { spec: Parameters<typeof Handlebars.template>[0] } | { text: string };
+/** `spec` is what Handlebars.precompile() wrote; typed loosely so the published types need no Handlebars. */
+export type BuiltInTemplate = { spec: object } | { text: string };
 
 export const builtInTemplates: Record<string, BuiltInTemplate> | undefined = undefined;

@@ -119,7 +119,7 @@ function builtInReader(table: Record<string, BuiltInTemplate> | undefined): { re
       const label = `templates/${source}`;
       if ('text' in entry) return { text: entry.text, label, source };
       let template = precompiled.get(source);
-      if (!template) precompiled.set(source, template = runtime.template(entry.spec));
+      if (!template) precompiled.set(source, template = runtime.template(entry.spec as Parameters<typeof runtime.template>[0]));
       return { precompiled: template, label, source };
     },
     paths: () => new Set(Object.keys(table)),
