@@ -9,6 +9,8 @@ packages=(
   lld lld-16 clang-16 llvm                          # ld.lld, lld-link, ld64.lld; clang drives Mach-O links; llvm-readobj
   qemu-system-arm qemu-system-misc qemu-system-x86 qemu-user  # boards, and aarch64 Linux binaries
   wine                                               # runs the Windows hello
+  zsh fish                                           # next steps are pasted into each shell by the tests
+  strace                                             # slows the write down so that kills land inside it
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -121,7 +121,7 @@ describe('create-freestanding', () => {
     ['my os', /contains " ".*--name my-os/],
     ['1st', /starts with a digit.*--name app-1st/],
     ['fn', /Rust keyword/],
-    ['core', /built-in library/],
+    ['test', /built-in test library/],
     ['héllo!', /contains "!"/],
   ])('rejects the crate name %j with a reason and a valid suggestion', async (name, message) => {
     const dir = tempDir();

@@ -73,7 +73,7 @@ describe('a Cargo workspace around the destination', () => {
     ['[workspace]\nresolver = "2"\n', '[workspace]\nmembers = ["new"]\nresolver = "2"\n'],
     ['[workspace]\nmembers = [\n  "a" # x\n]\n[profile.dev]\n', '[workspace]\nmembers = [\n  "a", # x\n  "new",\n]\n[profile.dev]\n'],
   ])('adds a member to %j as data', (before, after) => {
-    expect(addMember(before, 'new')).toBe(after);
+    expect(addMember(before, 'new', parse)).toBe(after);
     expect((parse(after) as any).workspace.members).toContain('new');
   });
 });

@@ -5,10 +5,10 @@
  * valid suggestion, and earlier answers are kept. The prompt library is
  * imported only when a prompt is really shown, which keeps the flag path fast.
  */
-import { defaults, expandHome, nameForDirectory, type AnswersInput } from '../core/answers.js';
+import { defaults, nameForDirectory, type AnswersInput } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { questions, type QuestionSpec } from '../core/questions.js';
-import { destinationState } from '../io/write.js';
+import { checkDestination } from '../io/write.js';
 import type { CreateOptions } from './args.js';
 import { flagFor } from './words.js';
 
@@ -39,19 +39,26 @@ export interface AnswerSources {
 
 type Key = QuestionSpec['key'];
 
-/** A directory that is free to be a new project here, close to `directory`. */
-function freeDirectory(directory: string): string {
-  for (let n = 2; ; n += 1) {
-    const candidate = `${directory.replace(/[\\/]+$/, '')}-${n}`;
-    if (destinationState(expandHome(candidate)) !== 'non-empty') return candidate;
+/** Why a project cannot be written to `directory` (not empty, a file, unwritable, …), or undefined. */
+function destinationProblem(directory: string, force: boolean): string | undefined {
+  try {
+    checkDestination(directory, [], force);
+    return undefined;
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
   }
 }
 
-/** The directory's problem for this run (beyond its spelling), with a better answer. */
+/** The directory's problem for this run (beyond its spelling), with a free one close to it. */
 function directoryProblem(directory: string, force: boolean): { problem: string; suggestion: string } | undefined {
-  if (force) return undefined;
-  if (destinationState(expandHome(directory)) !== 'non-empty') return undefined;
-  return { problem: `${directory} is not empty`, suggestion: freeDirectory(directory) };
+  const problem = destinationProblem(directory, force);
+  if (problem === undefined) return undefined;
+  for (let n = 2; n < 1000; n += 1) {
+    const candidate = `${directory.replace(/[\\/]+$/, '')}-${n}`;
+    if (destinationProblem(candidate, force) === undefined) return { problem, suggestion: candidate };
+  }
+  return { problem, suggestion: 'freestanding-app' };
 }
 
 async function askUntilValid(

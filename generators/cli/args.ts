@@ -111,7 +111,11 @@ export function parseCommandLine(argv: string[]): CliOptions {
     });
   } catch (error) {
     // parseArgs says e.g. "Unknown option '--foo'. To specify a positional…"; keep its first sentence, add the way out.
-    throw new UsageError(`${(error as Error).message.split('\n')[0].split('. ')[0]}; see --help`);
+    const first = (error as Error).message.split('\n')[0].split('. ')[0].replace(/[.;:]+$/, '');
+    // "Option '--name <value>' argument is ambiguous": a value starting with "-" must be attached with "=".
+    const ambiguous = /^Option '(--[\w-]+)/.exec(first);
+    const hint = ambiguous && first.includes('ambiguous') ? `; to pass a value starting with "-", write ${ambiguous[1]}=<value>` : '';
+    throw new UsageError(`${first}${hint}; see --help`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };

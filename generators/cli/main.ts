@@ -10,7 +10,8 @@ import type { ScaffoldResult } from '../core/scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
 import { wordForCli } from './words.js';
-import { removeStagingFolders } from '../io/write.js';
+import { exitOnSignals } from '../io/write.js';
+import { asUsageError } from '../io/fs-errors.js';
 
 function packageVersion(): string {
   const manifest = new URL('../../../package.json', import.meta.url);
@@ -64,10 +65,10 @@ async function main(argv: string[]): Promise<number> {
   const options = parseCommandLine(argv);
   switch (options.command) {
     case 'help':
-      console.log(usage);
+      console.log(argv.includes('--json') ? JSON.stringify({ ok: true, usage }) : usage);
       return 0;
     case 'version':
-      console.log(packageVersion());
+      console.log(argv.includes('--json') ? JSON.stringify({ ok: true, version: packageVersion() }) : packageVersion());
       return 0;
     case 'list-targets':
       console.log(listTargets(options.json));
@@ -81,25 +82,27 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** One line on stderr, or with --json one object on stdout; then the exit status. */
+function fail(json: boolean, message: string, exitCode: number): void {
+  if (json) console.log(JSON.stringify({ ok: false, error: message, exitCode }));
+  else console.error(`create-freestanding: ${message}`);
+  process.exitCode = exitCode;
+}
+
 export function run(argv: string[]): void {
-  process.on('SIGINT', () => {
-    removeStagingFolders();
-    process.exit(130);
+  const json = argv.includes('--json');
+  exitOnSignals((message, exitCode) => {
+    fail(json, message, exitCode);
+    process.exit(exitCode);
   });
   main(argv).then(
     (code) => { process.exitCode = code; },
-    (error: unknown) => {
+    (raw: unknown) => {
+      const error = asUsageError(raw);
       const words = wordForCli(error);
-      if (words !== undefined) {
-        console.error(`create-freestanding: ${words}`);
-        process.exitCode = (error as UsageError).exitCode;
-      } else if (error instanceof UsageError || error instanceof CancelledError) {
-        console.error(`create-freestanding: ${error.message}`);
-        process.exitCode = error.exitCode;
-      } else {
-        console.error(`create-freestanding: internal error: ${(error as Error).stack ?? String(error)}`);
-        process.exitCode = 70;
-      }
+      if (words !== undefined) fail(json, words, (error as UsageError).exitCode);
+      else if (error instanceof UsageError || error instanceof CancelledError) fail(json, error.message, error.exitCode);
+      else fail(json, `internal error: ${(error as Error).stack ?? String(error)}`, 70);
     },
   );
 }

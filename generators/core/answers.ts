@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { catalogue, editions, findTarget, linkArgModes, templateNames, type Edition, type LinkArgMode, type TemplateName } from './catalogue.js';
-import { crateNameProblem, suggestCrateName } from './crate-name.js';
+import { checkCrateName } from './crate-name.js';
 import { AnswerError } from './errors.js';
 
 /** What an answer is when nobody gives one. */
@@ -48,7 +48,8 @@ export function expandHome(directory: string): string {
 /** The crate name a directory suggests: its base name, or a valid one close to it. */
 export function nameForDirectory(directory: string): { name: string; valid: boolean } {
   const base = basename(resolve(expandHome(directory)));
-  return crateNameProblem(base) === undefined ? { name: base, valid: true } : { name: suggestCrateName(base), valid: false };
+  const { problem, suggestion } = checkCrateName(base, { windows: false });
+  return { name: suggestion, valid: problem === undefined };
 }
 
 function oneOf<T extends string>(field: 'template' | 'edition' | 'linkArgs', value: string, allowed: readonly T[]): T {
@@ -62,10 +63,24 @@ export function checkDirectory(directory: string): string | undefined {
   return undefined;
 }
 
-/** Why `name` cannot be the crate's name (undefined when it can), with a valid suggestion. */
-export function checkName(name: string): { problem?: string; suggestion: string } {
-  const problem = crateNameProblem(name);
-  return { problem: problem && `invalid crate name: ${problem}`, suggestion: suggestCrateName(name) };
+/**
+ * Why `name` cannot be the crate's name (undefined when it can), with a valid
+ * suggestion; `windows` when the target includes Windows, whose reserved file
+ * names (`con`, `nul`, …) cannot name a binary. Where cargo only warns, so do we.
+ */
+export function checkName(name: string, windows = false): { problem?: string; warning?: string; suggestion: string } {
+  const verdict = checkCrateName(name, { windows });
+  return { ...verdict, problem: verdict.problem && `invalid crate name: ${verdict.problem}` };
+}
+
+/** Cargo's warning about the answers' crate name, if it has one. */
+export function nameWarning(answers: Answers): string | undefined {
+  return checkName(answers.name, targetIncludesWindows(answers.target)).warning;
+}
+
+function targetIncludesWindows(targetId: string): boolean {
+  const target = findTarget(targetId);
+  return target?.kind === 'host' && target.oses.includes('windows');
 }
 
 export function validateAnswers(input: AnswersInput): Answers {
@@ -87,7 +102,7 @@ export function validateAnswers(input: AnswersInput): Answers {
 
   // No name given: the directory's base name, checked like any other (the error suggests a valid one).
   const name = input.name ?? basename(resolve(directory));
-  const { problem, suggestion } = checkName(name);
+  const { problem, suggestion } = checkName(name, targetIncludesWindows(target.id));
   if (problem) throw new AnswerError('name', problem, suggestion);
   return { directory, name, target: target.id, template, edition, linkArgs };
 }

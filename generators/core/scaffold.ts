@@ -4,8 +4,7 @@
  * front end formats. Nothing here prompts, prints or names a CLI flag.
  */
 import { resolve } from 'node:path';
-import { validateAnswers, type Answers, type AnswersInput } from './answers.js';
-import { DestinationNotEmptyError } from './errors.js';
+import { nameWarning, validateAnswers, type Answers, type AnswersInput } from './answers.js';
 import { nextSteps } from './next-steps.js';
 import { planProject, type ProjectPlan } from './plan.js';
 import { renderPlan, templateReader, type RenderedFile } from './render.js';
@@ -51,13 +50,13 @@ export function generate(input: AnswersInput, options: GenerateOptions = {}): Re
 export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
   const answers = validateAnswers(input);
   // I/O modules are loaded here, not at import: `generate` users never need them.
-  const [{ planWorkspaceEdit }, { destinationState, writeProject }] = await Promise.all([
+  const [{ planWorkspaceEdit }, { checkDestination, writeProject }] = await Promise.all([
     import('../io/workspace.js'), import('../io/write.js'),
   ]);
   const workspace = await planWorkspaceEdit(answers.directory);
   const { plan, files } = planAndRender(answers, { templates: options.templates, inWorkspace: Boolean(workspace) });
-  const state = destinationState(answers.directory);
-  if (state === 'non-empty' && !options.force) throw new DestinationNotEmptyError(answers.directory, files.length);
+  // Everything the write would check, so a dry run refuses exactly what a real run would.
+  checkDestination(answers.directory, files, Boolean(options.force));
 
   if (!options.dryRun) {
     await writeProject(answers.directory, files, Boolean(options.force), workspace);
@@ -68,7 +67,7 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
     files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })),
     written: !options.dryRun,
     ...(workspace ? { workspace: { manifest: workspace.manifest, member: workspace.member, added: workspace.contents !== undefined } } : {}),
-    notes: workspace?.profileWarning ? [workspace.profileWarning] : [],
+    notes: [nameWarning(answers), workspace?.profileWarning].filter((note): note is string => note !== undefined),
     nextSteps: nextSteps(plan, answers.directory),
   };
 }

@@ -1,0 +1,145 @@
+/**
+ * One writer per destination and per workspace root. A lock is a file in a
+ * private folder of the user's temporary directory, named after the locked
+ * path and holding the owner's pid: a second run finds it and stops with one
+ * line; a lock whose owner died (killed, even with SIGKILL) is taken over.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { showPath } from './fs-errors.js';
+
+/** Older than this, a lock is stale whatever its pid says (the pid may have been reused). */
+const staleAfterMs = 60 * 60 * 1000;
+
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
+  }
+}
+
+/** The folder holding this user's locks: created private, refused when it is not ours (a link or another user's). */
+function lockFolder(): string {
+  const uid = process.getuid?.() ?? 0;
+  const folder = join(tmpdir(), `create-freestanding-${uid}`);
+  try {
+    mkdirSync(folder, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const stats = lstatSync(folder);
+  if (!stats.isDirectory() || (process.getuid && stats.uid !== uid) || (stats.mode & 0o022) !== 0) {
+    throw new UsageError(`${showPath(folder)} is not a private folder of this user; remove it and retry`);
+  }
+  // What killed runs left: locks of dead owners, and after a minute drafts and set-aside locks.
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    try {
+      if (name.endsWith('.lock')) {
+        const owner = readOwner(path);
+        if (owner && isStale(owner)) removeStale(path, owner.pid);
+      } else if (/\.(draft|stale)$/.test(name) && Date.now() - lstatSync(path).mtimeMs > 60_000) {
+        unlinkSync(path);
+      }
+    } catch {
+      // Removed by another run.
+    }
+  }
+  return folder;
+}
+
+function readOwner(path: string): { pid: number; mtimeMs: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const buffer = Buffer.alloc(64);
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    return { pid: Number.parseInt(buffer.subarray(0, length).toString('utf8'), 10), mtimeMs: fstatSync(fd).mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const isStale = (owner: { pid: number; mtimeMs: number }) => !processAlive(owner.pid) || Date.now() - owner.mtimeMs >= staleAfterMs;
+
+/** Moves a stale lock aside and deletes it; should another run have replaced it meanwhile, its fresh lock is put back. */
+function removeStale(path: string, stalePid: number): void {
+  try {
+    const aside = `${path}.${randomBytes(4).toString('hex')}.stale`;
+    renameSync(path, aside);
+    if (readOwner(aside)?.pid !== stalePid) {
+      try {
+        linkSync(aside, path);
+      } catch {
+        // A third run holds it now; ours is not taken either way.
+      }
+    }
+    unlinkSync(aside);
+  } catch {
+    // Another run took it over first.
+  }
+}
+
+export interface Lock {
+  release(): void;
+}
+
+/**
+ * Takes the lock on `key` (a canonical path) for this process, or throws a
+ * UsageError naming the running owner. `what` says what is locked, for the message.
+ */
+export function acquireLock(key: string, what: string): Lock {
+  const folder = lockFolder();
+  const path = join(folder, `${createHash('sha256').update(key).digest('hex').slice(0, 24)}.lock`);
+  const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    // The lock appears whole or not at all: written under a private name, then linked to its real one.
+    const draft = `${path}.${randomBytes(6).toString('hex')}.draft`;
+    const fd = openSync(draft, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      writeSync(fd, token);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(draft, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = readOwner(path);
+      if (!owner) continue; // released meanwhile
+      if (!isStale(owner)) {
+        throw new UsageError(`another create-freestanding (pid ${owner.pid}) is writing ${what}; wait for it to finish, then retry`);
+      }
+      removeStale(path, owner.pid); // its owner is gone; the next attempt takes it
+      continue;
+    } finally {
+      unlinkSync(draft);
+    }
+    return {
+      release() {
+        // Only our own lock is removed, never one a later run took over.
+        const current = readOwner(path);
+        if (current?.pid === process.pid) {
+          try {
+            unlinkSync(path);
+          } catch {
+            // Already gone.
+          }
+        }
+      },
+    };
+  }
+  throw new UsageError(`another create-freestanding is writing ${what}; wait for it to finish, then retry`);
+}

@@ -1,0 +1,268 @@
+/**
+ * Bench-like trials (fixed seed) of what interrupts a write: SIGKILL at random
+ * moments and aimed at the write, SIGINT/SIGTERM without a terminal, and two
+ * runs at once on one destination or one workspace root. Each trial checks
+ * the disk: never half a project, no staging of ours after the next run,
+ * never two winners, never a stack trace. Counts are printed for the record.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { parse } from 'smol-toml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliPath, runCli, scratch } from './support/cli.js';
+import { missingTools, requireTools } from './support/tools.js';
+
+const work = scratch('cf-signals-');
+afterAll(() => work.cleanup());
+
+/** mulberry32: the same trials on every run. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every file under `dir` (relative path → contents), skipping `skip`. */
+function tree(dir: string, skip: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (path: string, prefix: string) => {
+    for (const name of readdirSync(path)) {
+      if (skip.includes(prefix + name)) continue;
+      const full = join(path, name);
+      if (readdirSafe(full)) walk(full, `${prefix}${name}/`);
+      else out[prefix + name] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+const readdirSafe = (path: string) => {
+  try {
+    return readdirSync(path);
+  } catch {
+    return undefined;
+  }
+};
+const ours = (dir: string) => (readdirSafe(dir) ?? []).filter((name) => name.startsWith('.create-freestanding-'));
+
+const references = new Map<string, Record<string, string>>();
+/** The complete project for a crate name, as a run that nobody interrupts writes it. */
+async function reference(name: string) {
+  if (!references.has(name)) {
+    const dir = join(work.dir, `reference-${name}`);
+    const result = await runCli([dir, '-y', '-t', 'linux', '--name', name]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    references.set(name, tree(dir));
+  }
+  return references.get(name)!;
+}
+
+const noStackTrace = (stderr: string) => {
+  expect(stderr).not.toMatch(/internal error|\n\s+at |node:internal/);
+  expect(stderr.trim().split('\n').length, stderr).toBeLessThanOrEqual(1);
+};
+
+type Mode = 'new' | 'force' | 'workspace';
+
+/** A destination ready for a mode: where to write, what must survive, where staging may appear. */
+function prepare(mode: Mode, index: number) {
+  const base = join(work.dir, `${mode}-${index}`);
+  mkdirSync(base);
+  if (mode === 'workspace') {
+    writeFileSync(join(base, 'Cargo.toml'), '# the root\n[workspace]\nmembers = [\n    "tools", # kept\n]\n');
+    mkdirSync(join(base, 'crates'));
+    return { dest: join(base, 'crates', 'fw'), watchDir: join(base, 'crates'), folders: [base, join(base, 'crates'), join(base, 'crates', 'fw')], root: join(base, 'Cargo.toml'), extra: {} as Record<string, string> };
+  }
+  if (mode === 'force') {
+    const dest = join(base, 'proj');
+    mkdirSync(dest);
+    writeFileSync(join(dest, 'notes.txt'), 'mine\n');
+    writeFileSync(join(dest, 'Cargo.toml'), '# old\n');
+    writeFileSync(join(dest, 'README.md'), 'old readme\n');
+    return { dest, watchDir: dest, folders: [base, dest], extra: { 'notes.txt': 'mine\n' } as Record<string, string> };
+  }
+  return { dest: join(base, 'proj'), watchDir: base, folders: [base, join(base, 'proj')], extra: {} as Record<string, string> };
+}
+
+/** What is on disk: nothing (or the old files), the complete project, or anything else (a failure). */
+async function verdict(mode: Mode, dest: string, name: string, extra: Record<string, string>): Promise<'untouched' | 'complete' | 'partial'> {
+  const want = await reference(name);
+  const have = existsSync(dest) ? tree(dest, ['.git']) : undefined;
+  const ourNames = Object.keys(have ?? {}).filter((path) => path.split('/')[0].startsWith('.create-freestanding-'));
+  const visible = Object.fromEntries(Object.entries(have ?? {}).filter(([path]) => !ourNames.includes(path) && !path.startsWith('.create-freestanding-')));
+  if (mode === 'force') {
+    if (JSON.stringify(visible) === JSON.stringify({ 'Cargo.toml': '# old\n', 'README.md': 'old readme\n', 'notes.txt': 'mine\n' })) return 'untouched';
+  } else if (!have || Object.keys(visible).length === 0) return 'untouched';
+  const complete = JSON.stringify(Object.entries({ ...want, ...extra }).sort()) === JSON.stringify(Object.entries(visible).sort());
+  return complete ? 'complete' : 'partial';
+}
+
+const rootMembers = (manifest: string) => ((parse(readFileSync(manifest, 'utf8')) as { workspace: { members: string[] } }).workspace.members);
+
+/** Syscalls slowed down (8 ms each) under strace for the aimed trials, so that a kill can land anywhere inside the write. */
+const slowed = 'write,pwrite64,rename,renameat,renameat2,mkdir,mkdirat,link,linkat,unlink,unlinkat,rmdir';
+
+/** The pid of the node process strace started. */
+function tracedChild(stracePid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${stracePid}/task/${stracePid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    return children.find((pid) => pid > 0);
+  } catch {
+    return undefined;
+  }
+}
+
+async function killTrial(mode: Mode, index: number, next: () => number, aimed: boolean) {
+  const place = prepare(mode, index);
+  const args = [cliPath, place.dest, '-y', '-t', 'linux', '--name', 'fw', ...(mode === 'force' ? ['--force'] : [])];
+  const child = aimed
+    ? execa('strace', ['-f', '-o', '/dev/null', '-e', `trace=${slowed}`, '-e', `inject=${slowed}:delay_enter=8000`, 'node', ...args], { reject: false, stdin: 'ignore' })
+    : execa('node', args, { reject: false, stdin: 'ignore' });
+  let killed = false;
+  const kill = () => {
+    const pid = aimed ? tracedChild(child.pid!) : child.pid;
+    if (pid !== undefined && child.exitCode === null) {
+      process.kill(pid, 'SIGKILL');
+      killed = true;
+    }
+  };
+  let watcher: ReturnType<typeof watch> | undefined;
+  if (aimed) {
+    // At the first staging or temporary name (ours, or the ones used before), plus a random part of the write.
+    watcher = watch(place.watchDir, (_event, file) => {
+      if (String(file).includes('create-freestanding')) {
+        watcher?.close();
+        setTimeout(kill, next() * 160);
+      }
+    });
+  } else {
+    setTimeout(kill, 50 + next() * 450);
+  }
+  const result = await child;
+  watcher?.close();
+  const after = await verdict(mode, place.dest, 'fw', place.extra);
+  const journal = place.folders.some((folder) => ours(folder).some((name) => name.endsWith('.journal')));
+  const staged = place.folders.some((folder) => (readdirSafe(folder) ?? []).some((name) => name.includes('create-freestanding')));
+  // The next run cleans up after the killed one (and completes a committed write).
+  const again = await runCli(args.slice(1).concat(mode === 'force' ? [] : ['--force']));
+  noStackTrace(again.stderr);
+  const finalState = await verdict(mode, place.dest, 'fw', place.extra);
+  const leftovers = place.folders.flatMap((folder) => (readdirSafe(folder) ?? []).filter((name) => name.includes('create-freestanding')));
+  const members = place.root ? rootMembers(place.root).filter((member) => member === 'crates/fw').length : 1;
+  return { killed: killed && result.exitCode !== 0, result, after, journal, staged, finalState, leftovers, members };
+}
+
+describe('interrupted writes', () => {
+  it('SIGKILL at random moments and aimed at the write: never half a project, no staging after the next run', async ({ skip }) => {
+    if (!requireTools(missingTools([{ command: 'strace', args: ['-V'], install: 'scripts/setup-toolchain.sh (apt-get install strace)' }]), skip)) return;
+    const next = random(20261124);
+    const plan: [Mode, number][] = [['new', 30], ['force', 14], ['workspace', 14]];
+    const counts: Record<string, number> = {};
+    const bump = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
+    let trial = 0;
+    for (const [mode, trials] of plan) {
+      for (let index = 0; index < trials; index += 1) {
+        const aimed = index % 2 === 0;
+        const outcome = await killTrial(mode, (trial += 1), next, aimed);
+        const staged = outcome.journal ? ', journal left' : outcome.staged ? ', staging left' : '';
+        bump(`${mode} ${aimed ? 'aimed' : 'random'}: ${outcome.killed ? 'killed' : `exit ${outcome.result.exitCode}`} → ${outcome.after}${staged}`);
+        // Right after the kill: untouched or complete, or a journal that the next run completes.
+        if (outcome.after === 'partial') expect(outcome.journal, `${mode} trial ${trial}: half a project and no journal`).toBe(true);
+        expect(outcome.finalState, `${mode} trial ${trial} after the next run`).toBe('complete');
+        expect(outcome.leftovers, `${mode} trial ${trial}`).toEqual([]);
+        expect(outcome.members, `${mode} trial ${trial}: crates/fw listed once`).toBe(1);
+      }
+    }
+    console.log(`SIGKILL trials (${trial}, seed 20261124):\n  ${Object.entries(counts).map(([key, n]) => `${n} × ${key}`).join('\n  ')}`);
+  }, 300_000);
+
+  it('SIGINT and SIGTERM without a terminal: 130 / 143, and the message says what is on disk', async () => {
+    const next = random(7);
+    const counts: Record<string, number> = {};
+    let trial = 0;
+    for (const [signal, trials] of [['SIGINT', 14], ['SIGTERM', 6]] as const) {
+      for (let index = 0; index < trials; index += 1) {
+        const place = prepare('new', 1000 + (trial += 1));
+        const child = execa('node', [cliPath, place.dest, '-y', '-t', 'linux', '--name', 'fw'], { reject: false, stdin: 'ignore' });
+        const watcher = watch(place.watchDir, (_event, file) => {
+          if (String(file).startsWith('.create-freestanding-') && index % 2 === 0) child.kill(signal);
+        });
+        if (index % 2 === 1) setTimeout(() => child.kill(signal), 150 + next() * 300);
+        const result = await child;
+        watcher.close();
+        const after = await verdict('new', place.dest, 'fw', {});
+        const code = result.exitCode ?? (result.signal === signal ? `${signal} before the handler` : String(result.signal));
+        counts[`${signal}: ${code} → ${after}`] = (counts[`${signal}: ${code} → ${after}`] ?? 0) + 1;
+        expect(after).not.toBe('partial');
+        if (result.exitCode === 0) continue; // finished before the signal arrived
+        if (result.exitCode === undefined) {
+          // Killed before the handler was installed (module loading): the shell reports 128 + signal; nothing written.
+          expect(result.signal).toBe(signal);
+          expect(after).toBe('untouched');
+          continue;
+        }
+        expect(result.exitCode).toBe(signal === 'SIGINT' ? 130 : 143);
+        noStackTrace(result.stderr);
+        expect(result.stderr).toMatch(after === 'complete' ? /interrupted; the project was written completely to / : /interrupted; nothing was written$/);
+        expect(ours(place.watchDir)).toEqual([]);
+      }
+    }
+    console.log(`signal trials (${trial}):\n  ${Object.entries(counts).map(([key, n]) => `${n} × ${key}`).join('\n  ')}`);
+    const handled = Object.entries(counts).filter(([key]) => / (130|143) /.test(key)).reduce((sum, [, n]) => sum + n, 0);
+    expect(handled, 'at least half the trials reach the handler').toBeGreaterThanOrEqual(trial / 2);
+  }, 120_000);
+});
+
+describe('two runs at once', () => {
+  it('on one destination or one workspace root: one winner, never mixed, never a stack trace', async () => {
+    const counts: Record<string, number> = {};
+    for (const mode of ['new', 'empty', 'force', 'workspace'] as const) {
+      for (let pair = 0; pair < 20; pair += 1) {
+        const base = join(work.dir, `pair-${mode}-${pair}`);
+        mkdirSync(base);
+        let dests: [string, string];
+        if (mode === 'workspace') {
+          writeFileSync(join(base, 'Cargo.toml'), '[workspace]\nmembers = []\n');
+          dests = [join(base, 'crates', 'a'), join(base, 'crates', 'b')];
+        } else {
+          const dest = join(base, 'proj');
+          if (mode !== 'new') mkdirSync(dest);
+          if (mode === 'force') writeFileSync(join(dest, 'notes.txt'), 'mine\n');
+          dests = [dest, dest];
+        }
+        const names = ['a', 'b'];
+        const results = await Promise.all(dests.map((dest, side) => runCli([dest, '-y', '-t', 'linux', '--name', names[side], ...(mode === 'force' ? ['--force'] : [])])));
+        for (const result of results) {
+          expect([0, 1], result.stderr).toContain(result.exitCode);
+          noStackTrace(result.stderr);
+          if (result.exitCode === 1) expect(result.stderr).toMatch(/another create-freestanding \(pid \d+\) is writing|is not empty/);
+        }
+        const winners = results.map((result) => result.exitCode === 0);
+        let key: string;
+        if (mode === 'workspace') {
+          const members = rootMembers(join(base, 'Cargo.toml'));
+          for (const [side, won] of winners.entries()) {
+            expect(members.filter((member) => member === `crates/${names[side]}`).length, `pair ${pair}`).toBe(won ? 1 : 0);
+            expect(existsSync(dests[side]), `pair ${pair}: a losing crate left behind`).toBe(won);
+          }
+          const metadata = await execa('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: base, reject: false });
+          expect(metadata.exitCode, metadata.stderr).toBe(0);
+          key = `${winners.filter(Boolean).length} joined`;
+        } else {
+          const extra = mode === 'force' ? { 'notes.txt': 'mine\n' } : {};
+          const states = await Promise.all(names.map((name) => verdict('new', dests[0], name, extra)));
+          expect(states, `pair ${pair}: the project is one run's, whole`).toContain('complete');
+          if (mode !== 'force') expect(winners.filter(Boolean), `pair ${pair}: two successes`).toHaveLength(1);
+          // With --force two runs may both succeed one after the other (the later overwrites, whole); never interleaved.
+          key = `${winners.filter(Boolean).length} succeeded`;
+        }
+        counts[`${mode}: ${key}`] = (counts[`${mode}: ${key}`] ?? 0) + 1;
+      }
+    }
+    console.log(`concurrent pairs (20 per mode):\n  ${Object.entries(counts).map(([key, n]) => `${n} × ${key}`).join('\n  ')}`);
+  }, 300_000);
+});
