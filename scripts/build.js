@@ -84,7 +84,11 @@ const ownModulesEager = {
     build.onLoad({ filter: /[\\/]generators[\\/].*\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const specifiers = [];
-      const contents = source.replace(/\bimport\((['"])(\.{1,2}\/(?:core|io)\/[\w-]+\.js)\1\)/g, (_, _quote, specifier) => {
+      const inCoreOrIo = /[\\/]generators[\\/](core|io)[\\/]/.test(args.path);
+      const contents = source.replace(/\bimport\((['"])(\.{1,2}\/(?:(?:core|io)\/)?[\w-]+\.js)\1\)/g, (call, _quote, specifier) => {
+        // ../core/x.js or ../io/x.js from anywhere; ./x.js only from within core and io.
+        if (!specifier.startsWith('../') && !inCoreOrIo) return call;
+        if (specifier.startsWith('../') && !/^\.\.\/(core|io)\//.test(specifier)) return call;
         specifiers.push(specifier);
         return `Promise.resolve(__eager${specifiers.length - 1})`;
       });
