@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+/**
+ * Builds the published package: one bundle in dist/ so that installing
+ * create-freestanding installs nothing else.
+ *
+ * Bundler: esbuild. It is one dependency (plus its platform binary), stable on
+ * Node 20, bundles TypeScript directly, tree-shakes, splits ESM into chunks
+ * that dynamic import() loads on demand (prompts, execa, the TOML parser stay
+ * off the flag path), never minifies unless asked, and its metafile says
+ * exactly which files of which package went in, which is what the licence
+ * notice needs. (tsdown/rolldown would do too, but is pre-1.0 and larger.)
+ *
+ * Steps: the templates are precompiled by Handlebars' own precompiler into a
+ * module the bundle imports; the sources are bundled; the Handlebars compiler
+ * is bundled on its own (loaded only for an author's template overrides);
+ * type declarations come from tsc; the licences of everything bundled go to
+ * dist/THIRD-PARTY-NOTICES.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { precompiledTemplatesModule } from './precompile-templates.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const builtInTemplatesModule = join(root, 'generators', 'core', 'built-in-templates.ts');
+
+rmSync(dist, { recursive: true, force: true });
+
+/** The stub the sources import is swapped for the precompiled templates. */
+const precompiledTemplates = {
+  name: 'precompiled-templates',
+  setup(build) {
+    build.onLoad({ filter: /built-in-templates\.ts$/ }, (args) => {
+      if (args.path !== builtInTemplatesModule) return undefined;
+      return { contents: precompiledTemplatesModule(join(root, 'templates')), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * Only the prompts the CLI shows (generators/cli/answers.ts: input, select).
+ * A dynamic import keeps every export of its module, and @inquirer/prompts
+ * re-exports eleven prompt packages that each run code at load (so none is
+ * dropped), including an editor prompt with iconv-lite. So the import is
+ * narrowed to the two packages @inquirer/prompts itself re-exports as
+ * `input` and `select`, resolved from its folder (the same versions).
+ */
+const usedPrompts = {
+  name: 'used-prompts',
+  setup(build) {
+    build.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: 'prompts', namespace: 'used-prompts' }));
+    build.onLoad({ filter: /.*/, namespace: 'used-prompts' }, () =>
+      ({
+        contents: "export { default as input } from '@inquirer/input';\nexport { default as select } from '@inquirer/select';\n",
+        resolveDir: join(root, 'node_modules', '@inquirer', 'prompts'),
+        loader: 'js',
+      }));
+  },
+};
+
+/** Handlebars' code generator uses source-map only when asked for source maps, which we never are. */
+const noSourceMap = {
+  name: 'no-source-map',
+  setup(build) {
+    build.onResolve({ filter: /^source-map$/ }, () => ({ path: 'source-map', namespace: 'empty' }));
+    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+/**
+ * Our own modules are imported lazily in the sources (so a front end loads
+ * only what it uses when run unbundled); in the bundle each such import would
+ * become a chunk of its own, and every extra file on the start-up path costs
+ * more (resolving, reading, linking) than the little code in it. So imports
+ * of our core and io modules are made static here; the lazy ones left are
+ * those that load a library (prompts, execa via toolchain/, smol-toml).
+ */
+const ownModulesEager = {
+  name: 'own-modules-eager',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]generators[\\/].*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const specifiers = [];
+      const inCoreOrIo = /[\\/]generators[\\/](core|io)[\\/]/.test(args.path);
+      const contents = source.replace(/\bimport\((['"])(\.{1,2}\/(?:(?:core|io)\/)?[\w-]+\.js)\1\)/g, (call, _quote, specifier) => {
+        // ../core/x.js or ../io/x.js from anywhere; ./x.js only from within core and io.
+        if (!specifier.startsWith('../') && !inCoreOrIo) return call;
+        if (specifier.startsWith('../') && !/^\.\.\/(core|io)\//.test(specifier)) return call;
+        specifiers.push(specifier);
+        return `Promise.resolve(__eager${specifiers.length - 1})`;
+      });
+      if (specifiers.length === 0) return undefined;
+      const imports = specifiers.map((specifier, index) => `import * as __eager${index} from '${specifier}';`).join('\n');
+      return { contents: `${imports}\n${contents}`, loader: 'ts' };
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20.17',
+  minify: false,
+  legalComments: 'inline',
+  metafile: true,
+  logLevel: 'warning',
+};
+
+const bundle = {
+  ...common,
+  outdir: dist,
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // node-plop is the plop user's own package; only its types are imported.
+  external: ['node-plop'],
+  plugins: [precompiledTemplates, usedPrompts, noSourceMap, ownModulesEager],
+  // Bundled CommonJS (Handlebars' runtime, cross-spawn) may call require() for Node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+};
+
+// Two builds, so each start-up path is one file: the CLI (whose lazy chunks are
+// the prompts, execa and the TOML parser), and the library with the plop pack.
+const cli = await esbuild.build({ ...bundle, entryPoints: { 'generators/cli/main': join(root, 'generators/cli/main.ts') } });
+const library = await esbuild.build({
+  ...bundle,
+  entryPoints: {
+    'generators/index': join(root, 'generators/index.ts'),
+    plopfile: join(root, 'plopfile.ts'),
+    // For the repository's scripts (readme:targets, docs:variables), which import them from dist/.
+    'generators/core/target-table': join(root, 'generators/core/target-table.ts'),
+    'generators/core/variables': join(root, 'generators/core/variables.ts'),
+  },
+});
+
+// The full Handlebars (with its compiler), for template overrides only; CommonJS so render.ts can require() it on demand.
+const compiler = await esbuild.build({
+  ...common,
+  entryPoints: { 'handlebars-compiler': join(root, 'node_modules/handlebars/dist/cjs/handlebars.js') },
+  outdir: dist,
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  plugins: [noSourceMap],
+});
+
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
+
+/** Every package a bundled file came from, with its licence text. */
+function bundledPackages(...metafiles) {
+  const packages = new Map();
+  for (const metafile of metafiles) {
+    for (const input of Object.keys(metafile.inputs)) {
+      const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (match) packages.set(match[1], join(root, match[1]));
+    }
+  }
+  return [...packages.values()].map((dir) => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const licenceFile = readdirSync(dir).find((name) => /^(licen[cs]e|copying)/i.test(name));
+    if (!licenceFile) throw new Error(`build: ${manifest.name} is bundled but ships no licence file to reproduce`);
+    return { name: manifest.name, version: manifest.version, license: manifest.license, text: readFileSync(join(dir, licenceFile), 'utf8').trim() };
+  }).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const packages = bundledPackages(cli.metafile, library.metafile, compiler.metafile);
+writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.md'), [
+  '# Third-party notices',
+  '',
+  'create-freestanding bundles the following packages into dist/. Each is used under its own licence, reproduced here.',
+  '',
+  ...packages.flatMap((p) => [`## ${p.name} ${p.version} (${p.license})`, '', '```', p.text, '```', '']),
+].join('\n'));
+
+if (!existsSync(join(dist, 'generators', 'index.d.ts'))) throw new Error('build: no type declarations were written');
+console.log(`built dist/: ${packages.length} bundled packages (${packages.map((p) => p.name).join(', ')})`);

@@ -1,0 +1,31 @@
+/**
+ * templates/ → the source of one ES module holding every built-in template:
+ * `.hbs` files precompiled by Handlebars' own precompiler (with the options
+ * generators/core/render.ts compiles with), other files as their text. The
+ * build bundles it in place of generators/core/built-in-templates.ts, so a
+ * scaffold neither parses a template nor reads a file.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import Handlebars from 'handlebars';
+
+/** Must match render.ts: escaping off (TOML and Rust quote with `"`), strict (a missing variable throws). */
+export const compileOptions = { noEscape: true, strict: true };
+
+function filesUnder(root, dir = root) {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(root, path) : [relative(root, path).split(sep).join('/')];
+  });
+}
+
+export function precompiledTemplatesModule(templatesDir) {
+  const entries = filesUnder(templatesDir).map((path) => {
+    const text = readFileSync(join(templatesDir, path), 'utf8');
+    const value = path.endsWith('.hbs')
+      ? `{ spec: ${Handlebars.precompile(text, compileOptions)} }`
+      : `{ text: ${JSON.stringify(text)} }`;
+    return `  ${JSON.stringify(path)}: ${value},`;
+  });
+  return `// Generated from templates/ by scripts/precompile-templates.js.\nexport const builtInTemplates = {\n${entries.join('\n')}\n};\n`;
+}
