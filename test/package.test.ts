@@ -51,10 +51,10 @@ describe('the packed package', () => {
 
     mkdirSync(join(project, 'ours', 'project'), { recursive: true });
     writeFileSync(join(project, 'ours', 'project', 'README.md.hbs'), '# {{name}} from our templates\n');
-    const overridden = await execa(cli, ['course', '-y', '-t', 'linux', '--templates', 'ours'], { cwd: project, reject: false });
+    const overridden = await execa(cli, ['lesson', '-y', '-t', 'linux', '--templates', 'ours'], { cwd: project, reject: false });
     expect(overridden.exitCode, overridden.stderr).toBe(0);
-    expect(readFileSync(join(project, 'course', 'README.md'), 'utf8')).toBe('# course from our templates\n');
-    expect(readFileSync(join(project, 'course', 'src', 'main.rs'), 'utf8')).toContain('#![no_std]');
+    expect(readFileSync(join(project, 'lesson', 'README.md'), 'utf8')).toBe('# lesson from our templates\n');
+    expect(readFileSync(join(project, 'lesson', 'src', 'main.rs'), 'utf8')).toContain('#![no_std]');
 
     const version = await execa(cli, ['--version'], { cwd: project });
     expect(version.stdout).toBe(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version);
