@@ -28,3 +28,18 @@ describe('README.md', () => {
     for (const [, path] of readme.matchAll(/\b(scripts\/[\w./-]+)/g)) expect(existsSync(join(repoRoot, path)), path).toBe(true);
   });
 });
+
+describe('the package', () => {
+  it('ships the licence it declares, and says where it lives and where to report bugs', () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, any>;
+    expect(manifest.license).toBe('MIT');
+    expect(readFileSync(join(repoRoot, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+    expect(manifest.repository.url).toMatch(/^git\+https:\/\//);
+    expect(manifest.bugs.url).toMatch(/^https:\/\//);
+    expect(manifest.engines.node).toBe('>=20.17');
+  });
+
+  it('opens with what a user types before what a contributor types', () => {
+    expect(readme.indexOf('npm create freestanding@latest my-os')).toBeLessThan(readme.indexOf('npm ci && npm run demo'));
+  });
+});
