@@ -4,6 +4,7 @@
  * and a non-zero exit status. Nothing runs at import but `run()` at the end.
  */
 import { readFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { catalogue, describeTarget } from '../core/catalogue.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import type { ScaffoldResult } from '../core/scaffold.js';
@@ -41,7 +42,8 @@ function printResult(result: ScaffoldResult, options: CreateOptions): void {
 }
 
 async function create(options: CreateOptions): Promise<number> {
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  // isatty, not process.stdin.isTTY: the latter builds a stdin stream the flag path never reads.
+  const interactive = isatty(0) && isatty(1);
   const input = await resolveAnswers(options, {
     interactive, ask: askOnTerminal, warn: (line) => console.error(`create-freestanding: ${line}`),
   });

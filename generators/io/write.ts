@@ -12,8 +12,9 @@
  * SIGINT/SIGTERM during the write either roll back or, past the commit point,
  * let it finish: never half a project.
  */
-import { constants, accessSync, lstatSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import {
+  accessSync, constants, lstatSync, mkdir, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { DestinationNotEmptyError, UsageError } from '../core/errors.js';
 import type { RenderedFile } from '../core/render.js';
@@ -192,6 +193,9 @@ function inspect(directory: string, content?: { files: RenderedFile[]; force: bo
   }
 }
 
+/** mkdir that yields to the event loop, so a signal is seen between steps (node:fs/promises costs a few ms to load). */
+const mkdirAsync = (path: string) => new Promise<void>((done, fail) => mkdir(path, (error) => (error ? fail(error) : done())));
+
 // --- Signals ---------------------------------------------------------------
 
 /** Writes in progress, aborted by a signal; each rolls back or, past its commit point, finishes first. */
@@ -231,7 +235,7 @@ export function writeManifest(manifest: string, text: string): void {
 }
 
 async function stageFiles(root: string, files: RenderedFile[], signal: AbortSignal): Promise<void> {
-  await mkdir(root);
+  await mkdirAsync(root);
   for (const file of files) {
     if (signal.aborted) return;
     makeFolders(root, dirname(file.path));
@@ -305,10 +309,10 @@ async function write(destination: CheckedDestination, files: RenderedFile[], wor
   };
   try {
     for (const folder of destination.missingFolders.slice(0, -1)) {
-      await mkdir(folder);
+      await mkdirAsync(folder);
       created.push(folder);
     }
-    if (inPlace) await mkdir(staging);
+    if (inPlace) await mkdirAsync(staging);
     await stageFiles(inPlace ? join(staging, 'new') : staging, files, signal);
     let manifestText: string | undefined;
     if (workspace?.contents !== undefined) {
