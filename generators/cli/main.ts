@@ -48,7 +48,11 @@ async function create(options: CreateOptions): Promise<number> {
     interactive, ask: askOnTerminal, warn: (line) => console.error(`create-freestanding: ${line}`),
   });
   const { scaffold } = await import('../core/scaffold.js');
-  const result = await scaffold(input, { force: options.force, dryRun: options.dryRun, templates: options.templates });
+  const result = await scaffold(input, {
+    force: options.force, dryRun: options.dryRun, templates: options.templates,
+    // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.
+    startedAt: performance.timeOrigin,
+  });
   // Notes are warnings, not errors: e.g. the workspace root's profiles are its owner's to change.
   for (const note of result.notes) console.error(`create-freestanding: note: ${note}`);
   const summary = { ...result, ...result.answers };

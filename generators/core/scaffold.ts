@@ -21,6 +21,12 @@ export interface ScaffoldOptions extends Pick<GenerateOptions, 'templates'> {
   force?: boolean;
   /** Decide and check everything a real run would, write nothing. */
   dryRun?: boolean;
+  /**
+   * When this run began, in ms since the epoch (default: the call). Of two runs
+   * on one destination or workspace root, one that finished writing after this
+   * run began wins, and this one stops. The CLI passes its process's start.
+   */
+  startedAt?: number;
 }
 
 export interface ScaffoldResult {
@@ -48,6 +54,7 @@ export function generate(input: AnswersInput, options: GenerateOptions = {}): Re
 }
 
 export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
+  const startedAt = options.startedAt ?? Date.now();
   const answers = validateAnswers(input);
   // I/O modules are loaded here, not at import: `generate` users never need them.
   const [{ planWorkspaceEdit }, { checkDestination, writeProject }] = await Promise.all([
@@ -60,7 +67,7 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
     checkDestination(answers.directory, files, Boolean(options.force));
   } else {
     // The write takes its locks and finishes or sweeps what a killed run left before it checks.
-    await writeProject(answers.directory, files, Boolean(options.force), workspace);
+    await writeProject(answers.directory, files, Boolean(options.force), workspace, startedAt);
   }
   return {
     answers,

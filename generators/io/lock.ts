@@ -3,6 +3,9 @@
  * private folder of the user's temporary directory, named after the locked
  * path and holding the owner's pid: a second run finds it and stops with one
  * line; a lock whose owner died (killed, even with SIGKILL) is taken over.
+ * Releasing leaves a `.done` stamp for a minute, so a run that started before
+ * another finished writing the same path also stops: of two runs at once,
+ * one wins even when their writes do not overlap.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -46,7 +49,7 @@ function lockFolder(): string {
       if (name.endsWith('.lock')) {
         const owner = readOwner(path);
         if (owner && isStale(owner)) removeStale(path, owner.pid);
-      } else if (/\.(draft|stale)$/.test(name) && Date.now() - lstatSync(path).mtimeMs > 60_000) {
+      } else if (/\.(draft|stale|done)$/.test(name) && Date.now() - lstatSync(path).mtimeMs > 60_000) {
         unlinkSync(path);
       }
     } catch {
@@ -93,14 +96,26 @@ function removeStale(path: string, stalePid: number): void {
 }
 
 export interface Lock {
-  release(): void;
+  /** `wrote`: this run changed what the lock guards, which a run that started meanwhile must learn. */
+  release(wrote: boolean): void;
+}
+
+/** When another run last finished writing under this lock (ms since the epoch), if within the last minute. */
+function finishedAt(path: string): number | undefined {
+  try {
+    return lstatSync(`${path}.done`).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Takes the lock on `key` (a canonical path) for this process, or throws a
- * UsageError naming the running owner. `what` says what is locked, for the message.
+ * UsageError naming the running owner, or the run that finished writing after
+ * `startedAt` (when this run began, ms since the epoch). `what` says what is
+ * locked, for the message.
  */
-export function acquireLock(key: string, what: string): Lock {
+export function acquireLock(key: string, what: string, startedAt?: number): Lock {
   const folder = lockFolder();
   const path = join(folder, `${createHash('sha256').update(key).digest('hex').slice(0, 24)}.lock`);
   const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
@@ -127,19 +142,23 @@ export function acquireLock(key: string, what: string): Lock {
     } finally {
       unlinkSync(draft);
     }
-    return {
-      release() {
-        // Only our own lock is removed, never one a later run took over.
-        const current = readOwner(path);
-        if (current?.pid === process.pid) {
-          try {
-            unlinkSync(path);
-          } catch {
-            // Already gone.
-          }
-        }
-      },
+    const release = (stamp: boolean) => {
+      // Only our own lock is removed, never one a later run took over.
+      const current = readOwner(path);
+      if (current?.pid !== process.pid) return;
+      try {
+        if (stamp) closeSync(openSync(`${path}.done`, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600));
+        unlinkSync(path);
+      } catch {
+        // Already gone.
+      }
     };
+    const finished = finishedAt(path);
+    if (startedAt !== undefined && finished !== undefined && finished > startedAt) {
+      release(false);
+      throw new UsageError(`another create-freestanding wrote ${what} while this one was starting; run it again if you mean to write there too`);
+    }
+    return { release };
   }
   throw new UsageError(`another create-freestanding is writing ${what}; wait for it to finish, then retry`);
 }

@@ -254,16 +254,24 @@ export interface WriteResult {
 }
 
 /** Writes the project and, when it lies in a Cargo workspace, the root manifest's new member: all of it, or nothing. */
-export async function writeProject(directory: string, files: RenderedFile[], force: boolean, workspace?: WorkspaceEdit): Promise<WriteResult> {
+/**
+ * Writes the project (and the workspace root's new member). `startedAt` (ms
+ * since the epoch) is when this run began: another run that finished writing
+ * the same destination or root since then wins, and this one stops.
+ */
+export async function writeProject(
+  directory: string, files: RenderedFile[], force: boolean, workspace?: WorkspaceEdit, startedAt = Date.now(),
+): Promise<WriteResult> {
   const controller = new AbortController();
   activeWrites.add(controller);
   const locks: Lock[] = [];
+  let wrote = false;
   try {
     // Lock, then clean up after killed runs, then check: a refusal must not leave their staging behind.
     const first = checked(() => locateDestination(directory));
-    locks.push(checked(() => acquireLock(`destination:${first.path}`, `to ${showPath(first.path)}`)));
+    locks.push(checked(() => acquireLock(`destination:${first.path}`, `to ${showPath(first.path)}`, startedAt)));
     if (workspace?.contents !== undefined) {
-      locks.push(checked(() => acquireLock(`workspace:${realpathSync(workspace.manifest)}`, `to the workspace root ${showPath(workspace.manifest)}`)));
+      locks.push(checked(() => acquireLock(`workspace:${realpathSync(workspace.manifest)}`, `to the workspace root ${showPath(workspace.manifest)}`, startedAt)));
     }
     const parent = dirname(first.path);
     const sweepFolders = [parent, first.path, ...(workspace ? [dirname(workspace.manifest)] : [])];
@@ -276,11 +284,12 @@ export async function writeProject(directory: string, files: RenderedFile[], for
       checked(() => accessSync(workspace.manifest, constants.W_OK));
     }
     const result = await write(destination, files, workspace, controller.signal);
+    wrote = true;
     completedWrite = result.path;
     if (controller.signal.aborted) throw new InterruptedError(controller.signal.reason as NodeJS.Signals, result.path);
     return result;
   } finally {
-    for (const lock of locks.reverse()) lock.release();
+    for (const lock of locks.reverse()) lock.release(wrote);
     activeWrites.delete(controller);
   }
 }
