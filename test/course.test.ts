@@ -201,7 +201,7 @@ describe('author courses and overrides', () => {
     const failed = await runCli(['course', broken, '--templates', overlay, '--yes']);
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr.trim().split('\n')).toHaveLength(1);
-    expect(failed.stderr).toMatch(/files\/Cargo\.std\.toml\.hbs: "crate_name" not defined/);
+    expect(failed.stderr).toMatch(/files\/Cargo\.std\.toml\.hbs: variable "crate_name" is not defined/);
     expect(() => readdirSync(broken)).toThrow();
   });
 

@@ -39,11 +39,11 @@ export const templatesDir = join(packageRoot(), 'templates');
 /** Same options as scripts/precompile-templates.js, so precompiled and run-time compiled templates render alike. */
 const compileOptions = { noEscape: true, strict: true };
 
-type Compile = (text: string) => (context: RenderContext) => string;
+type Compile = (text: string) => (context: object) => string;
 let compiler: Compile | undefined;
 
 /** The full Handlebars, loaded on first use: the bundle's own copy (dist/handlebars-compiler.cjs) or the installed package. */
-function compile(text: string): (context: RenderContext) => string {
+function compile(text: string): (context: object) => string {
   if (!compiler) {
     const require = createRequire(import.meta.url);
     const handlebars = (bundledTemplates ? require(join(packageRoot(), 'dist', 'handlebars-compiler.cjs')).default : require('handlebars')) as typeof import('handlebars');
@@ -56,7 +56,7 @@ function compile(text: string): (context: RenderContext) => string {
 const runtime = HandlebarsRuntime.create();
 
 /** Runs a template, naming `label` in a render error. */
-function run(template: (context: RenderContext) => string, context: RenderContext, label: string): string {
+function run<Context extends object>(template: (context: Context) => string, context: Context, label: string): string {
   try {
     return template(context);
   } catch (error) {
@@ -79,8 +79,11 @@ export function assertNoEmptyValues(value: unknown, where = 'context'): void {
   }
 }
 
-/** Renders `text` when `source` is a Handlebars template (compiling it now); `label` names the file in errors. */
-export function renderTemplate(source: string, text: string, context: RenderContext, label = `templates/${source}`): string {
+/**
+ * Renders `text` when `source` is a Handlebars template (compiling it now);
+ * `label` names the file in errors. The course renders its steps with it too.
+ */
+export function renderTemplate(source: string, text: string, context: object, label = `templates/${source}`): string {
   if (!source.endsWith('.hbs')) return text;
   return run((values) => compile(text)(values), context, label);
 }

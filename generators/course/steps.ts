@@ -5,8 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
-import { UsageError } from '../core/errors.js';
+import { renderTemplate } from '../core/render.js';
 import { readCourseTemplate, stepsFor, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
 
 export interface CourseAnswers {
@@ -26,19 +25,8 @@ export interface StepState {
   readme: string;
 }
 
-const handlebars = Handlebars.create();
-
-/** Strict, unescaped rendering; a missing variable names the file and the variable. */
-export function renderCourseTemplate(path: string, text: string, context: object): string {
-  if (!path.endsWith('.hbs')) return text;
-  try {
-    return handlebars.compile(text, { noEscape: true, strict: true })(context);
-  } catch (error) {
-    // Handlebars says: "name" not defined in [object Object] - 1:7
-    const message = (error as Error).message.split('\n')[0].replace(/ in \[object Object\]/, '');
-    throw new UsageError(`render: ${path}: ${message}`);
-  }
-}
+/** Strict, unescaped rendering, as for projects; a missing variable names the file and the variable. */
+const renderCourseTemplate = (path: string, text: string, context: object) => renderTemplate(path, text, context, path);
 
 /** A unified line diff of two small files (LCS; course files are a few dozen lines). */
 export function lineDiff(before: string, after: string): string {
