@@ -73,17 +73,13 @@ export function checkName(name: string, windows = false): { problem?: string; wa
   return { ...verdict, problem: verdict.problem && `invalid crate name: ${verdict.problem}` };
 }
 
-/** Cargo's warning about the answers' crate name, if it has one. */
-export function nameWarning(answers: Answers): string | undefined {
-  return checkName(answers.name, targetIncludesWindows(answers.target)).warning;
-}
-
 function targetIncludesWindows(targetId: string): boolean {
   const target = findTarget(targetId);
   return target?.kind === 'host' && target.oses.includes('windows');
 }
 
-export function validateAnswers(input: AnswersInput): Answers {
+/** The checked answers, and the warnings cargo would print about them (a crate name it only warns about). */
+export function checkAnswers(input: AnswersInput): { answers: Answers; warnings: string[] } {
   const directoryProblem = checkDirectory(input.directory ?? '');
   if (directoryProblem) throw new AnswerError('directory', directoryProblem, defaults.directory);
   const directory = expandHome(input.directory);
@@ -102,7 +98,11 @@ export function validateAnswers(input: AnswersInput): Answers {
 
   // No name given: the directory's base name, checked like any other (the error suggests a valid one).
   const name = input.name ?? basename(resolve(directory));
-  const { problem, suggestion } = checkName(name, targetIncludesWindows(target.id));
+  const { problem, warning, suggestion } = checkName(name, targetIncludesWindows(target.id));
   if (problem) throw new AnswerError('name', problem, suggestion);
-  return { directory, name, target: target.id, template, edition, linkArgs };
+  return { answers: { directory, name, target: target.id, template, edition, linkArgs }, warnings: warning ? [warning] : [] };
+}
+
+export function validateAnswers(input: AnswersInput): Answers {
+  return checkAnswers(input).answers;
 }

@@ -1,15 +1,13 @@
 /** What to type after generating: the README's own commands, in order. */
 import { findTarget } from './catalogue.js';
-import { programTemplates } from './catalogue.js';
 import { onlyRunsOn, type ProjectPlan } from './plan.js';
 import { cdCommand } from './shell.js';
 
 export function nextSteps(plan: ProjectPlan, directory: string): string[] {
-  const { commands } = plan.context;
-  const target = findTarget(plan.context.target.id)!;
-  const where = onlyRunsOn(target);
+  const { commands, exits, runnable } = plan.context;
+  const where = onlyRunsOn(findTarget(plan.context.target.id)!);
   // A program that loops forever is built, not started, by the next steps.
-  const start = programTemplates[plan.context.template].exits && target.runnable ? commands.run : commands.build;
+  const start = exits && runnable ? commands.run : commands.build;
   return [
     cdCommand(directory),
     ...commands.setup.map((step) => `${step.command}   # ${step.why}`),

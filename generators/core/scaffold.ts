@@ -4,7 +4,7 @@
  * front end formats. Nothing here prompts, prints or names a CLI flag.
  */
 import { resolve } from 'node:path';
-import { nameWarning, validateAnswers, type Answers, type AnswersInput } from './answers.js';
+import { checkAnswers, validateAnswers, type Answers, type AnswersInput } from './answers.js';
 import { nextSteps } from './next-steps.js';
 import { planProject, type ProjectPlan } from './plan.js';
 import { renderPlan, templateReader, type RenderedFile } from './render.js';
@@ -55,7 +55,7 @@ export function generate(input: AnswersInput, options: GenerateOptions = {}): Re
 
 export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
   const startedAt = options.startedAt ?? Date.now();
-  const answers = validateAnswers(input);
+  const { answers, warnings } = checkAnswers(input);
   // I/O modules are loaded here, not at import: `generate` users never need them.
   const [{ planWorkspaceEdit }, { checkDestination, writeProject }] = await Promise.all([
     import('../io/workspace.js'), import('../io/write.js'),
@@ -75,7 +75,7 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
     files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })),
     written: !options.dryRun,
     ...(workspace ? { workspace: { manifest: workspace.manifest, member: workspace.member, added: workspace.contents !== undefined } } : {}),
-    notes: [nameWarning(answers), workspace?.profileWarning].filter((note): note is string => note !== undefined),
+    notes: workspace?.profileWarning ? [...warnings, workspace.profileWarning] : warnings,
     nextSteps: nextSteps(plan, answers.directory),
   };
 }
