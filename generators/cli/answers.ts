@@ -30,8 +30,8 @@ export const askOnTerminal: Ask = async (question, defaultValue) => {
 };
 
 export interface AnswerSources {
-  /** True when stdin and stdout are a terminal. */
-  interactive: boolean;
+  /** Whether stdin and stdout are a terminal; asked only when an answer is missing and --yes is not given. */
+  interactive: () => boolean;
   ask: Ask;
   /** Where a re-asked question says what was wrong. */
   warn: (line: string) => void;
@@ -88,14 +88,14 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
     target: options.target,
     template: options.template,
     // The edition is asked on a terminal but, having a safe default, never demanded as a flag.
-    edition: options.edition ?? (options.yes || sources.interactive ? undefined : defaults.edition),
+    edition: options.edition ?? (options.yes || sources.interactive() ? undefined : defaults.edition),
   };
   // The name is asked only when the directory's base name cannot be one.
   const asked = (key: Key, answers: Partial<Record<Key, string>>) =>
     key !== 'name' || (answers.directory !== undefined && !nameForDirectory(answers.directory).valid);
 
   const missing = questions.filter((question) => question.key !== 'name' && given[question.key] === undefined);
-  if (missing.length > 0 && !options.yes && !sources.interactive) {
+  if (missing.length > 0 && !options.yes && !sources.interactive()) {
     const flags = missing.map((question) => flagFor[question.key]).join(', ');
     // `npm create freestanding x -y` gives the -y to npm, not to us.
     const npmTookYes = process.env.npm_command !== undefined && process.env.npm_config_yes === 'true';
@@ -109,7 +109,7 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
   for (const question of questions) {
     const value = given[question.key];
     if (value !== undefined) answers[question.key] = value;
-    else if (options.yes || !sources.interactive) {
+    else if (options.yes || !sources.interactive()) {
       if (question.key !== 'name') answers[question.key] = question.defaultValue(answers);
     } else if (asked(question.key, answers)) {
       const check = question.key === 'directory' ? (dir: string) => directoryProblem(dir, options.force) : undefined;

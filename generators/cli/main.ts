@@ -4,7 +4,7 @@
  * and a non-zero exit status. Nothing runs at import but `run()` at the end.
  */
 import { readFileSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { createRequire } from 'node:module';
 import { catalogue, describeTarget } from '../core/catalogue.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import type { ScaffoldResult } from '../core/scaffold.js';
@@ -13,6 +13,7 @@ import { askOnTerminal, resolveAnswers } from './answers.js';
 import { wordForCli } from './words.js';
 import { exitOnSignals } from '../io/write.js';
 import { asUsageError } from '../io/fs-errors.js';
+import { print, printError } from './output.js';
 
 function packageVersion(): string {
   const manifest = new URL('../../../package.json', import.meta.url);
@@ -30,40 +31,45 @@ function listTargets(json: boolean): string {
 function printResult(result: ScaffoldResult, options: CreateOptions): void {
   const { answers } = result;
   if (options.dryRun) {
-    console.log(`Would write ${result.files.length} files to ${answers.directory}:`);
-    for (const file of result.files) console.log(`  ${file.path}  (${file.size} bytes)`);
-    if (result.workspace?.added) console.log(`Would add "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}`);
+    const lines = [`Would write ${result.files.length} files to ${answers.directory}:`, ...result.files.map((file) => `  ${file.path}  (${file.size} bytes)`)];
+    if (result.workspace?.added) lines.push(`Would add "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}`);
+    print(lines.join('\n'));
     return;
   }
-  console.log(`Created ${answers.name} in ${answers.directory}: ${answers.target}, ${answers.template}, edition ${answers.edition} (${result.files.length} files).`);
-  if (result.workspace?.added) console.log(`Added "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}.`);
-  console.log('\nNext steps:');
-  for (const step of result.nextSteps) console.log(`  ${step}`);
+  const lines = [`Created ${answers.name} in ${answers.directory}: ${answers.target}, ${answers.template}, edition ${answers.edition} (${result.files.length} files).`];
+  if (result.workspace?.added) lines.push(`Added "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}.`);
+  lines.push('', 'Next steps:', ...result.nextSteps.map((step) => `  ${step}`));
+  print(lines.join('\n'));
 }
 
 async function create(options: CreateOptions): Promise<number> {
-  // isatty, not process.stdin.isTTY: the latter builds a stdin stream the flag path never reads.
-  const interactive = isatty(0) && isatty(1);
+  // Asked only when an answer is missing: node:tty loads node:net, which the flag path never needs.
+  // (isatty, not process.stdin.isTTY: the latter builds a stdin stream.)
+  const interactive = () => {
+    const { isatty } = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+    return isatty(0) && isatty(1);
+  };
   const input = await resolveAnswers(options, {
-    interactive, ask: askOnTerminal, warn: (line) => console.error(`create-freestanding: ${line}`),
+    interactive, ask: askOnTerminal, warn: (line) => printError(`create-freestanding: ${line}`),
   });
   const { scaffold } = await import('../core/scaffold.js');
   const result = await scaffold(input, {
     force: options.force, dryRun: options.dryRun, templates: options.templates,
     // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.
-    startedAt: performance.timeOrigin,
+    // (Not performance.timeOrigin: the global `performance` loads nine modules on first use.)
+    startedAt: Date.now() - process.uptime() * 1000,
   });
   // Notes are warnings, not errors: e.g. the workspace root's profiles are its owner's to change.
-  for (const note of result.notes) console.error(`create-freestanding: note: ${note}`);
+  for (const note of result.notes) printError(`create-freestanding: note: ${note}`);
   const summary = { ...result, ...result.answers };
   if (!options.json) printResult(result, options);
   if (options.verify && !options.dryRun) {
     const { verifyProject } = await import('../toolchain/verify.js');
     const verified = await verifyProject(result.answers, { json: options.json });
-    if (options.json) console.log(JSON.stringify({ created: true, ...summary, verify: verified }, null, 2));
+    if (options.json) print(JSON.stringify({ created: true, ...summary, verify: verified }, null, 2));
     return verified.ok ? 0 : 1;
   }
-  if (options.json) console.log(JSON.stringify(options.dryRun ? { dryRun: true, ...summary } : { created: true, ...summary }, null, 2));
+  if (options.json) print(JSON.stringify(options.dryRun ? { dryRun: true, ...summary } : { created: true, ...summary }, null, 2));
   return 0;
 }
 
@@ -72,13 +78,13 @@ async function main(argv: string[]): Promise<number> {
   const options = parseCommandLine(argv);
   switch (options.command) {
     case 'help':
-      console.log(argv.includes('--json') ? JSON.stringify({ ok: true, usage }) : usage);
+      print(argv.includes('--json') ? JSON.stringify({ ok: true, usage }) : usage);
       return 0;
     case 'version':
-      console.log(argv.includes('--json') ? JSON.stringify({ ok: true, version: packageVersion() }) : packageVersion());
+      print(argv.includes('--json') ? JSON.stringify({ ok: true, version: packageVersion() }) : packageVersion());
       return 0;
     case 'list-targets':
-      console.log(listTargets(options.json));
+      print(listTargets(options.json));
       return 0;
     case 'doctor': {
       const { runDoctor } = await import('../toolchain/doctor.js');
@@ -91,8 +97,8 @@ async function main(argv: string[]): Promise<number> {
 
 /** One line on stderr, or with --json one object on stdout; then the exit status. */
 function fail(json: boolean, message: string, exitCode: number): void {
-  if (json) console.log(JSON.stringify({ ok: false, error: message, exitCode }));
-  else console.error(`create-freestanding: ${message}`);
+  if (json) print(JSON.stringify({ ok: false, error: message, exitCode }));
+  else printError(`create-freestanding: ${message}`);
   process.exitCode = exitCode;
 }
 

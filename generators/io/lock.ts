@@ -6,8 +6,11 @@
  * Releasing leaves a `.done` stamp for a minute, so a run that started before
  * another finished writing the same path also stops: of two runs at once,
  * one wins even when their writes do not overlap.
+ *
+ * No node:crypto: loading it costs a scaffold more than all its writes. Names
+ * only have to differ, and every file here is created exclusively, never
+ * through a link, so a guessed name cannot redirect a write.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
@@ -18,6 +21,25 @@ import { showPath } from './fs-errors.js';
 
 /** Older than this, a lock is stale whatever its pid says (the pid may have been reused). */
 const staleAfterMs = 60 * 60 * 1000;
+/** How long a finished write's stamp is kept: longer than any run takes from its start to taking its lock. */
+const stampKeptMs = 60_000;
+
+/** `digits` hex digits for a temporary name (see above for why not node:crypto). */
+export function randomHex(digits: number): string {
+  let hex = '';
+  while (hex.length < digits) hex += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+  return hex.slice(0, digits);
+}
+
+/** FNV-1a, 64 bits: a lock's file name from its key. A collision would only make two paths share a lock. */
+export function lockName(key: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(key)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
+}
+
+/** A stamp is `<lock name>.<when the write finished, ms since the epoch>.done`: its age is read from its name, with no stat. */
+const stampName = /^([0-9a-f]+)\.(\d+)\.done$/;
 
 export function processAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -42,14 +64,17 @@ function lockFolder(): string {
   if (!stats.isDirectory() || (process.getuid && stats.uid !== uid) || (stats.mode & 0o022) !== 0) {
     throw new UsageError(`${showPath(folder)} is not a private folder of this user; remove it and retry`);
   }
-  // What killed runs left: locks of dead owners, and after a minute drafts and set-aside locks.
+  // What runs left: locks of dead owners, and after a minute stamps, drafts and set-aside locks.
   for (const name of readdirSync(folder)) {
     const path = join(folder, name);
     try {
-      if (name.endsWith('.lock')) {
+      const stamp = stampName.exec(name);
+      if (stamp) {
+        if (Date.now() - Number(stamp[2]) > stampKeptMs) unlinkSync(path);
+      } else if (name.endsWith('.lock')) {
         const owner = readOwner(path);
         if (owner && isStale(owner)) removeStale(path, owner.pid);
-      } else if (/\.(draft|stale|done)$/.test(name) && Date.now() - lstatSync(path).mtimeMs > 60_000) {
+      } else if (/\.(draft|stale|done)$/.test(name) && Date.now() - lstatSync(path).mtimeMs > stampKeptMs) {
         unlinkSync(path);
       }
     } catch {
@@ -80,7 +105,7 @@ const isStale = (owner: { pid: number; mtimeMs: number }) => !processAlive(owner
 /** Moves a stale lock aside and deletes it; should another run have replaced it meanwhile, its fresh lock is put back. */
 function removeStale(path: string, stalePid: number): void {
   try {
-    const aside = `${path}.${randomBytes(4).toString('hex')}.stale`;
+    const aside = `${path}.${randomHex(8)}.stale`;
     renameSync(path, aside);
     if (readOwner(aside)?.pid !== stalePid) {
       try {
@@ -100,13 +125,14 @@ export interface Lock {
   release(wrote: boolean): void;
 }
 
-/** When another run last finished writing under this lock (ms since the epoch), if within the last minute. */
-function finishedAt(path: string): number | undefined {
-  try {
-    return lstatSync(`${path}.done`).mtimeMs;
-  } catch {
-    return undefined;
+/** When another run last finished writing under the lock `name` (ms since the epoch), if within the last minute. */
+function finishedAt(folder: string, name: string): number | undefined {
+  let latest: number | undefined;
+  for (const entry of readdirSync(folder)) {
+    const stamp = stampName.exec(entry);
+    if (stamp?.[1] === name) latest = Math.max(latest ?? 0, Number(stamp[2]));
   }
+  return latest;
 }
 
 /**
@@ -117,11 +143,12 @@ function finishedAt(path: string): number | undefined {
  */
 export function acquireLock(key: string, what: string, startedAt?: number): Lock {
   const folder = lockFolder();
-  const path = join(folder, `${createHash('sha256').update(key).digest('hex').slice(0, 24)}.lock`);
-  const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
+  const name = lockName(key);
+  const path = join(folder, `${name}.lock`);
+  const token = `${process.pid} ${randomHex(16)}\n`;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     // The lock appears whole or not at all: written under a private name, then linked to its real one.
-    const draft = `${path}.${randomBytes(6).toString('hex')}.draft`;
+    const draft = `${path}.${randomHex(12)}.draft`;
     const fd = openSync(draft, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       writeSync(fd, token);
@@ -147,13 +174,13 @@ export function acquireLock(key: string, what: string, startedAt?: number): Lock
       const current = readOwner(path);
       if (current?.pid !== process.pid) return;
       try {
-        if (stamp) closeSync(openSync(`${path}.done`, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600));
+        if (stamp) closeSync(openSync(join(folder, `${name}.${Date.now()}.done`), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600));
         unlinkSync(path);
       } catch {
         // Already gone.
       }
     };
-    const finished = finishedAt(path);
+    const finished = finishedAt(folder, name);
     if (startedAt !== undefined && finished !== undefined && finished > startedAt) {
       release(false);
       throw new UsageError(`another create-freestanding wrote ${what} while this one was starting; run it again if you mean to write there too`);

@@ -5,19 +5,18 @@
  * A run killed before its commit point leaves staging that the next run
  * removes; one killed after it leaves a journal that the next run completes.
  */
-import { randomBytes } from 'node:crypto';
 import {
   closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { processAlive } from './lock.js';
+import { processAlive, randomHex } from './lock.js';
 
 const prefix = '.create-freestanding-';
 const ownName = /^\.create-freestanding-(\d+)-([0-9a-f]{8})(\.journal|\.toml|\.tmp)?$/;
 const staleAfterMs = 60 * 60 * 1000;
 
 /** A fresh staging id for this process. */
-export const stagingId = (): string => `${process.pid}-${randomBytes(4).toString('hex')}`;
+export const stagingId = (): string => `${process.pid}-${randomHex(8)}`;
 export const stagingName = (id: string, suffix = ''): string => `${prefix}${id}${suffix}`;
 export const isStagingName = (name: string): boolean => ownName.test(name);
 
