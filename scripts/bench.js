@@ -124,7 +124,7 @@ function install(tarball) {
 }
 // Warm-up (untimed): fills the npm cache, and gives the installed copies the scaffold runs use.
 const installed = tarballs.map((tarball) => ({ ...tarball, ...packagesAndBytes(join(install(tarball.path).dir, 'node_modules')), dir: join(work, `install-${installs}`) }));
-const ourBin = join(installed[0].dir, 'node_modules', 'create-freestanding', 'bin', 'create-freestanding.js');
+const ourBin = join(installed[0].dir, 'node_modules', 'create-freestanding', 'bin', 'create-freestanding.cjs');
 const viteBin = join(installed[1].dir, 'node_modules', 'create-vite', 'index.js');
 
 // --- 1. Scaffolding.

@@ -13,7 +13,7 @@ const step = (file, args, cwd) => {
   execFileSync(file, args, { cwd, stdio: 'inherit' });
 };
 try {
-  step(process.execPath, [fileURLToPath(new URL('../bin/create-freestanding.js', import.meta.url)), project, '--yes'], root);
+  step(process.execPath, [fileURLToPath(new URL('../bin/create-freestanding.cjs', import.meta.url)), project, '--yes'], root);
   step('cargo', ['build', '--release'], project);
   step('cargo', ['run', '--release', '--quiet'], project);
 } finally {

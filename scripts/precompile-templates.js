@@ -1,9 +1,10 @@
 /**
- * templates/ → the source of one ES module holding every built-in template:
+ * templates/ → the source of one ES module holding every project template:
  * `.hbs` files precompiled by Handlebars' own precompiler (with the options
  * generators/core/render.ts compiles with), other files as their text. The
  * build bundles it in place of generators/core/built-in-templates.ts, so a
- * scaffold neither parses a template nor reads a file.
+ * scaffold neither parses a template nor reads a file. templates/course/ is
+ * not in it: the course command reads its files from disk.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -20,7 +21,7 @@ function filesUnder(root, dir = root) {
 }
 
 export function precompiledTemplatesModule(templatesDir) {
-  const entries = filesUnder(templatesDir).map((path) => {
+  const entries = filesUnder(templatesDir).filter((path) => !path.startsWith('course/')).map((path) => {
     const text = readFileSync(join(templatesDir, path), 'utf8');
     const value = path.endsWith('.hbs')
       ? `{ spec: ${Handlebars.precompile(text, compileOptions)} }`

@@ -1,10 +1,10 @@
 /** The command's behaviour, through the real built CLI. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../generators/core/catalogue.js';
-import { runCli, scratch } from './support/cli.js';
+import { repoRoot, runCli, scratch } from './support/cli.js';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -166,15 +166,21 @@ describe('create-freestanding', () => {
 describe('the non-interactive path', () => {
   it('loads neither the prompt library, node-plop nor execa', async () => {
     const dir = tempDir();
-    const tracer = join(import.meta.dirname, 'support', 'trace-imports.mjs');
-    const result = await runCli([join(dir, 'fast'), '-y', '-t', 'linux'], { env: { NODE_OPTIONS: `--import ${tracer}` } });
+    const imports = join(import.meta.dirname, 'support', 'trace-imports.mjs');
+    const requires = join(import.meta.dirname, 'support', 'trace-requires.cjs');
+    const result = await runCli([join(dir, 'fast'), '-y', '-t', 'linux'], { env: { NODE_OPTIONS: `--import ${imports} --require ${requires}` } });
     expect(result.exitCode, result.stderr).toBe(0);
-    const loaded = result.stderr.split('\n').filter((line) => line.startsWith('import: file:')).map((line) => fileURLToPath(line.slice('import: '.length)));
+    const lines = result.stderr.split('\n');
+    const loaded = [
+      ...lines.filter((line) => line.startsWith('import: file:')).map((line) => fileURLToPath(line.slice('import: '.length))),
+      ...lines.filter((line) => line.startsWith('require: ')).map((line) => line.slice('require: '.length)),
+    ].filter((path) => path.startsWith(repoRoot) && !path.includes(`${sep}test${sep}support${sep}`));
     // The bundle names each package's code with a `// node_modules/<package>/…` line.
     const packagesIn = (path: string) => [...readFileSync(path, 'utf8').matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]);
     const packages = new Set(loaded.flatMap(packagesIn));
-    expect(packages.has('handlebars')).toBe(true); // the tracer and the markers work
-    expect([...packages].filter((name) => /inquirer|node-plop|execa/.test(name))).toEqual([]);
-    expect(loaded.filter((path) => /inquirer|node-plop|execa/.test(path))).toEqual([]);
+    expect(loaded).toContain(join(repoRoot, 'dist', 'cli.cjs')); // the tracers work
+    expect(packages.has('handlebars')).toBe(true); // and the markers
+    expect([...packages].filter((name) => /inquirer|node-plop|execa|smol-toml/.test(name))).toEqual([]);
+    expect(loaded.filter((path) => /inquirer|node-plop|execa|toml|prompts/.test(path))).toEqual([]);
   });
 });

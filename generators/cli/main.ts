@@ -4,9 +4,10 @@
  * and a non-zero exit status. Nothing runs at import but `run()` at the end.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { catalogue, describeTarget } from '../core/catalogue.js';
 import { CancelledError, UsageError } from '../core/errors.js';
+import { packageDir } from '../core/render.js';
 import type { ScaffoldResult } from '../core/scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
@@ -16,8 +17,7 @@ import { asUsageError } from '../io/fs-errors.js';
 import { print, printError } from './output.js';
 
 function packageVersion(): string {
-  const manifest = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function listTargets(json: boolean): string {
@@ -46,7 +46,7 @@ async function create(options: CreateOptions): Promise<number> {
   // Asked only when an answer is missing: node:tty loads node:net, which the flag path never needs.
   // (isatty, not process.stdin.isTTY: the latter builds a stdin stream.)
   const interactive = () => {
-    const { isatty } = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+    const { isatty } = process.getBuiltinModule('node:tty');
     return isatty(0) && isatty(1);
   };
   const input = await resolveAnswers(options, {

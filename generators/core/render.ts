@@ -9,9 +9,7 @@
  * when running from the sources, where templates/ is read and compiled.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import HandlebarsRuntime from 'handlebars/runtime';
 import { builtInTemplates as bundledTemplates, type BuiltInTemplate } from './built-in-templates.js';
 import { UsageError } from './errors.js';
@@ -22,9 +20,9 @@ export interface RenderedFile {
   contents: string;
 }
 
-/** The package's root: the nearest folder up from this module holding templates/ (from dist/ in any chunk, or from generators/core/). */
+/** The package's root: the nearest folder up from this module holding templates/ (from any file in dist/, or from generators/core/). */
 function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = import.meta.dirname;
   while (!existsSync(join(dir, 'templates')) || !existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error('render: cannot find the templates folder of create-freestanding');
@@ -33,8 +31,11 @@ function packageRoot(): string {
   return dir;
 }
 
+/** The installed package's folder (package.json, templates/, dist/). */
+export const packageDir = packageRoot();
+
 /** templates/ at the package's root: compiled at run time from the sources, a starting point for authors. */
-export const templatesDir = join(packageRoot(), 'templates');
+export const templatesDir = join(packageDir, 'templates');
 
 /** Same options as scripts/precompile-templates.js, so precompiled and run-time compiled templates render alike. */
 const compileOptions = { noEscape: true, strict: true };
@@ -45,8 +46,8 @@ let compiler: Compile | undefined;
 /** The full Handlebars, loaded on first use: the bundle's own copy (dist/handlebars-compiler.cjs) or the installed package. */
 function compile(text: string): (context: object) => string {
   if (!compiler) {
-    const require = createRequire(import.meta.url);
-    const handlebars = (bundledTemplates ? require(join(packageRoot(), 'dist', 'handlebars-compiler.cjs')).default : require('handlebars')) as typeof import('handlebars');
+    const require = process.getBuiltinModule('node:module').createRequire(import.meta.filename);
+    const handlebars = (bundledTemplates ? require(join(packageDir, 'dist', 'handlebars-compiler.cjs')).default : require('handlebars')) as typeof import('handlebars');
     const env = handlebars.create();
     compiler = (source) => env.compile(source, compileOptions);
   }
@@ -111,7 +112,8 @@ function builtInReader(table: Record<string, BuiltInTemplate> | undefined): { re
   if (!table) {
     return {
       read: (source) => ({ text: readFileSync(join(templatesDir, source), 'utf8'), label: `templates/${source}`, source }),
-      paths: () => new Set(filesUnder(templatesDir)),
+      // templates/course/ is the course command's, read by it from disk; projects are rendered from the rest.
+      paths: () => new Set(filesUnder(templatesDir).filter((path) => !path.startsWith('course/'))),
     };
   }
   const precompiled = new Map<string, (context: RenderContext) => string>();

@@ -65,17 +65,19 @@ function lockFolder(): string {
     throw new UsageError(`${showPath(folder)} is not a private folder of this user; remove it and retry`);
   }
   // What runs left: locks of dead owners, and after a minute stamps, drafts and set-aside locks.
+  // Most entries are fresh stamps, passed over on their name alone: no path is built for them.
+  const now = Date.now();
   for (const name of readdirSync(folder)) {
-    const path = join(folder, name);
     try {
       const stamp = stampName.exec(name);
       if (stamp) {
-        if (Date.now() - Number(stamp[2]) > stampKeptMs) unlinkSync(path);
+        if (now - Number(stamp[2]) > stampKeptMs) unlinkSync(`${folder}/${name}`);
       } else if (name.endsWith('.lock')) {
+        const path = `${folder}/${name}`;
         const owner = readOwner(path);
         if (owner && isStale(owner)) removeStale(path, owner.pid);
-      } else if (/\.(draft|stale|done)$/.test(name) && Date.now() - lstatSync(path).mtimeMs > stampKeptMs) {
-        unlinkSync(path);
+      } else if (/\.(draft|stale|done)$/.test(name) && now - lstatSync(`${folder}/${name}`).mtimeMs > stampKeptMs) {
+        unlinkSync(`${folder}/${name}`);
       }
     } catch {
       // Removed by another run.

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { execa, type Options } from 'execa';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
-export const cliPath = join(repoRoot, 'bin', 'create-freestanding.js');
+export const cliPath = join(repoRoot, 'bin', 'create-freestanding.cjs');
 
 export function runCli(args: string[], options: Options = {}) {
   return execa('node', [cliPath, ...args], { reject: false, stdin: 'ignore', ...options });
