@@ -17,8 +17,9 @@
  *   and a facade per built-in module (node:fs's reads every export, which
  *   loads Node's stream modules). Measured with farm-bench; `npm run bench`
  *   shows the result.
- * - dist/lib/*.cjs, the libraries only some commands use (the prompts, execa,
- *   the TOML parser), required by dist/cli.cjs on first use.
+ * - dist/course.cjs, the course command, and dist/lib/*.cjs, the libraries
+ *   only some commands use (the prompts, execa, the TOML parser): required by
+ *   dist/cli.cjs on first use.
  * - dist/generators/index.js and dist/plopfile.js, the library and the plop
  *   pack: ES modules with shared chunks in dist/chunks/.
  * - dist/handlebars-compiler.cjs, the full Handlebars, for template overrides.
@@ -143,20 +144,67 @@ const commonJs = {
   define: { 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
 };
 
-/** In the CLI, a library is a file of dist/lib/, required where the sources import it (lazily). */
-const librariesBeside = {
-  name: 'libraries-beside',
+/**
+ * A file beside the CommonJS bundle stands in for `specifier`: required where
+ * the sources import it, at the first call for a lazy import() (a virtual
+ * module that requires it; an external import() would load it as an ES module).
+ */
+function besideBundle(name, filter, fileFor) {
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter }, (args) => ({ path: fileFor(args.path), namespace: name }));
+      build.onResolve({ filter: /.*/, namespace: name }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: name }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    },
+  };
+}
+
+/** The libraries only some commands use are the files of dist/lib/. */
+const librariesBeside = besideBundle('libraries-beside', /^(@inquirer\/prompts|execa|smol-toml)$/, (specifier) => `./lib/${specifier.replace('@inquirer/', '')}.cjs`);
+
+/**
+ * The course command (generators/course/) is dist/course.cjs, required when a
+ * `course` or `check` command runs, so a scaffold does not parse its code
+ * (~1.5 ms of each start). It runs on the CLI's own core modules, not copies:
+ * dist/cli.cjs exports those it imports (as `shared`), so the course's errors
+ * are the CLI's errors and one renderer serves both.
+ */
+const sharedWithCourse = ['core/answers', 'core/catalogue', 'core/errors', 'core/render'];
+const courseApart = besideBundle('course-apart', /^\.\.\/course\/cli\.js$/, () => './course.cjs');
+const coreFromCli = {
+  name: 'core-from-cli',
   setup(build) {
-    build.onResolve({ filter: /^(@inquirer\/prompts|execa|smol-toml)$/ }, (args) =>
-      ({ path: `./lib/${args.path.replace('@inquirer/', '')}.cjs`, external: true }));
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.namespace === 'cli-shared') return { path: args.path, external: true };
+      const target = join(args.resolveDir, args.path).replace(/\.js$/, '');
+      const key = target.slice(join(root, 'generators').length + 1).split('\\').join('/');
+      if (key.startsWith('course/')) return undefined;
+      if (!sharedWithCourse.includes(key)) throw new Error(`build: the course imports ${key}, which dist/cli.cjs does not share; add it to sharedWithCourse`);
+      return { path: key, namespace: 'cli-shared' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'cli-shared' }, (args) =>
+      ({ contents: `module.exports = require('./cli.cjs').shared[${JSON.stringify(args.path)}];`, loader: 'js' }));
   },
 };
 
+const cliEntry = [
+  "export * from './generators/cli/main.ts';",
+  ...sharedWithCourse.map((key, index) => `import * as shared${index} from './generators/${key}.ts';`),
+  `export const shared = { ${sharedWithCourse.map((key, index) => `${JSON.stringify(key)}: shared${index}`).join(', ')} };`,
+].join('\n');
 const cli = await esbuild.build({
   ...commonJs,
-  entryPoints: { cli: join(root, 'generators/cli/main.ts') },
+  stdin: { contents: cliEntry, resolveDir: root, sourcefile: 'cli-entry.ts', loader: 'ts' },
+  outdir: undefined,
+  outfile: join(dist, 'cli.cjs'),
   external: ['node-plop'],
-  plugins: [precompiledTemplates, noSourceMap, librariesBeside],
+  plugins: [precompiledTemplates, noSourceMap, librariesBeside, courseApart],
+});
+const course = await esbuild.build({
+  ...commonJs,
+  entryPoints: { course: join(root, 'generators/course/cli.ts') },
+  plugins: [librariesBeside, coreFromCli],
 });
 const libraries = await esbuild.build({
   ...commonJs,
@@ -204,7 +252,7 @@ function bundledPackages(...metafiles) {
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const packages = bundledPackages(cli.metafile, libraries.metafile, library.metafile, compiler.metafile);
+const packages = bundledPackages(cli.metafile, course.metafile, libraries.metafile, library.metafile, compiler.metafile);
 writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.md'), [
   '# Third-party notices',
   '',

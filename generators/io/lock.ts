@@ -64,25 +64,6 @@ function lockFolder(): string {
   if (!stats.isDirectory() || (process.getuid && stats.uid !== uid) || (stats.mode & 0o022) !== 0) {
     throw new UsageError(`${showPath(folder)} is not a private folder of this user; remove it and retry`);
   }
-  // What runs left: locks of dead owners, and after a minute stamps, drafts and set-aside locks.
-  // Most entries are fresh stamps, passed over on their name alone: no path is built for them.
-  const now = Date.now();
-  for (const name of readdirSync(folder)) {
-    try {
-      const stamp = stampName.exec(name);
-      if (stamp) {
-        if (now - Number(stamp[2]) > stampKeptMs) unlinkSync(`${folder}/${name}`);
-      } else if (name.endsWith('.lock')) {
-        const path = `${folder}/${name}`;
-        const owner = readOwner(path);
-        if (owner && isStale(owner)) removeStale(path, owner.pid);
-      } else if (/\.(draft|stale|done)$/.test(name) && now - lstatSync(`${folder}/${name}`).mtimeMs > stampKeptMs) {
-        unlinkSync(`${folder}/${name}`);
-      }
-    } catch {
-      // Removed by another run.
-    }
-  }
   return folder;
 }
 
@@ -127,14 +108,34 @@ export interface Lock {
   release(wrote: boolean): void;
 }
 
-/** When another run last finished writing under the lock `name` (ms since the epoch), if within the last minute. */
-function finishedAt(folder: string, name: string): number | undefined {
-  let latest: number | undefined;
+/**
+ * One pass over the lock folder, made once our lock is taken: clears what
+ * runs left (locks of dead owners; after a minute stamps, drafts and set-aside
+ * locks) and says when another run last finished writing under the lock
+ * `name` (ms since the epoch), if within the last minute. Most entries are
+ * fresh stamps, passed over on their name alone.
+ */
+function sweepFolder(folder: string, name: string): number | undefined {
+  const now = Date.now();
+  let finished: number | undefined;
   for (const entry of readdirSync(folder)) {
-    const stamp = stampName.exec(entry);
-    if (stamp?.[1] === name) latest = Math.max(latest ?? 0, Number(stamp[2]));
+    try {
+      const stamp = stampName.exec(entry);
+      if (stamp) {
+        if (now - Number(stamp[2]) > stampKeptMs) unlinkSync(`${folder}/${entry}`);
+        else if (stamp[1] === name) finished = Math.max(finished ?? 0, Number(stamp[2]));
+      } else if (entry.endsWith('.lock')) {
+        const path = `${folder}/${entry}`;
+        const owner = readOwner(path);
+        if (owner && isStale(owner)) removeStale(path, owner.pid);
+      } else if (/\.(draft|stale|done)$/.test(entry) && now - lstatSync(`${folder}/${entry}`).mtimeMs > stampKeptMs) {
+        unlinkSync(`${folder}/${entry}`);
+      }
+    } catch {
+      // Removed by another run.
+    }
   }
-  return latest;
+  return finished;
 }
 
 /**
@@ -182,7 +183,7 @@ export function acquireLock(key: string, what: string, startedAt?: number): Lock
         // Already gone.
       }
     };
-    const finished = finishedAt(folder, name);
+    const finished = sweepFolder(folder, name);
     if (startedAt !== undefined && finished !== undefined && finished > startedAt) {
       release(false);
       throw new UsageError(`another create-freestanding wrote ${what} while this one was starting; run it again if you mean to write there too`);

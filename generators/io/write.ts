@@ -13,7 +13,7 @@
  * let it finish: never half a project.
  */
 import {
-  accessSync, constants, lstatSync, mkdir, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync,
+  accessSync, constants, lstatSync, mkdir, readdirSync, realpathSync as realpathSyncInJs, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync,
 } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { DestinationNotEmptyError, UsageError } from '../core/errors.js';
@@ -25,6 +25,9 @@ import {
   isStagingName, makeFolders, moveInPlace, stagingId, stagingName, sweepStaging, writeExclusive, type Journal,
 } from './staging.js';
 import { currentWorkspaceText, ensureMember, type WorkspaceEdit } from './workspace.js';
+
+/** The system's realpath(3): one call, where Node's JavaScript one lstats every component of the path. */
+const realpathSync = realpathSyncInJs.native;
 
 export { resolveDestination } from './paths.js';
 
@@ -188,8 +191,9 @@ function inspect(directory: string, content?: { files: RenderedFile[]; force: bo
     if (!ancestor!.isDirectory()) refuse(`${showPath(existing)} is a file, so ${shown} cannot be created inside it; choose another directory`);
     refuseSpecial(existing, requested);
     if (content) refuseUnwritable(existing);
-    const real = join(realpathSync(existing), relative(existing, requested));
-    return { path: real, state: 'missing', missingFolders: missingFolders.map((folder) => join(realpathSync(existing), relative(existing, folder))) };
+    const realExisting = realpathSync(existing);
+    const real = join(realExisting, relative(existing, requested));
+    return { path: real, state: 'missing', missingFolders: missingFolders.map((folder) => join(realExisting, relative(existing, folder))) };
   }
 }
 
