@@ -12,11 +12,11 @@
  *
  * Outputs:
  * - dist/cli.cjs, the command: one CommonJS file (bin/ requires it). A
- *   scaffold is over in ~30 ms, and on Node 20 the same code as ES modules
- *   cost ~8 ms more of it: the ESM loader, a resolve and a fetch per chunk,
- *   and a facade per built-in module (node:fs's reads every export, which
- *   loads Node's stream modules). Measured with farm-bench; `npm run bench`
- *   shows the result.
+ *   scaffold takes ~25 ms beyond Node's own start, and on Node 20 the same
+ *   code as ES modules cost ~8 ms more: the ESM loader, a resolve and a fetch
+ *   per chunk, and a facade per built-in module (node:fs's reads every
+ *   export, which loads Node's stream modules). Measured with farm-bench;
+ *   `npm run bench` shows the result.
  * - dist/course.cjs, the course command, and dist/lib/*.cjs, the libraries
  *   only some commands use (the prompts, execa, the TOML parser): required by
  *   dist/cli.cjs on first use.
