@@ -8,7 +8,7 @@
 import { defaults, nameForDirectory, type AnswersInput } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { questions, type QuestionSpec } from '../core/questions.js';
-import { checkDestination } from '../io/write.js';
+import { checkDestination } from '../io/destination.js';
 import type { CreateOptions } from './args.js';
 import { flagFor } from './words.js';
 

@@ -12,7 +12,7 @@ import type { ScaffoldResult } from '../core/scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
 import { wordForCli } from './words.js';
-import { exitOnSignals } from '../io/write.js';
+import { exitOnSignals } from '../io/signals.js';
 import { asUsageError } from '../io/fs-errors.js';
 import { print, printError } from './output.js';
 

@@ -57,8 +57,8 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
   const startedAt = options.startedAt ?? Date.now();
   const { answers, warnings } = checkAnswers(input);
   // I/O modules are loaded here, not at import: `generate` users never need them.
-  const [{ planWorkspaceEdit }, { checkDestination, writeProject }] = await Promise.all([
-    import('../io/workspace.js'), import('../io/write.js'),
+  const [{ planWorkspaceEdit }, { checkDestination }, { writeProject }] = await Promise.all([
+    import('../io/workspace.js'), import('../io/destination.js'), import('../io/write.js'),
   ]);
   const workspace = await planWorkspaceEdit(answers.directory);
   const { plan, files } = planAndRender(answers, { templates: options.templates, inWorkspace: Boolean(workspace) });
@@ -67,7 +67,8 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
     checkDestination(answers.directory, files, Boolean(options.force));
   } else {
     // The write takes its locks and finishes or sweeps what a killed run left before it checks.
-    await writeProject(answers.directory, files, Boolean(options.force), workspace, startedAt);
+    const written = await writeProject(answers.directory, files, Boolean(options.force), workspace, startedAt);
+    warnings.push(...written.notes);
   }
   return {
     answers,

@@ -1,26 +1,32 @@
 /**
- * One writer per destination and per workspace root. A lock is a file in a
- * private folder of the user's temporary directory, named after the locked
- * path and holding the owner's pid: a second run finds it and stops with one
- * line; a lock whose owner died (killed, even with SIGKILL) is taken over.
- * Releasing leaves a `.done` stamp for a minute, so a run that started before
- * another finished writing the same path also stops: of two runs at once,
- * one wins even when their writes do not overlap.
+ * One writer per destination and per workspace root, whoever runs it and
+ * whatever TMPDIR says. A lock is a file beside what it guards (in the nearest
+ * existing folder above it; inside it when that folder is not writable),
+ * created exclusively and holding the owner's pid: a second run finds it and
+ * stops with one line; a lock whose owner died (even by SIGKILL) is taken over.
+ * Only someone who may write in that folder can hold a lock there, and they
+ * could as well create the destination themselves.
+ *
+ * Releasing leaves a stamp in this user's private folder for a minute, so a
+ * run that started before another finished writing the same path also stops:
+ * of two runs at once, one wins even when their writes do not overlap.
  *
  * No node:crypto: loading it costs a scaffold more than all its writes. Names
  * only have to differ, and every file here is created exclusively, never
  * through a link, so a guessed name cannot redirect a write.
  */
 import {
-  closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
+  accessSync, closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { showPath } from './fs-errors.js';
+import { stateFolder } from './state.js';
 
 /** Older than this, a lock is stale whatever its pid says (the pid may have been reused). */
 const staleAfterMs = 60 * 60 * 1000;
+/** A lock still empty after this long was left by a run killed while creating it. */
+const emptyStaleAfterMs = 10_000;
 /** How long a finished write's stamp is kept: longer than any run takes from its start to taking its lock. */
 const stampKeptMs = 60_000;
 
@@ -31,15 +37,18 @@ export function randomHex(digits: number): string {
   return hex.slice(0, digits);
 }
 
-/** FNV-1a, 64 bits: a lock's file name from its key. A collision would only make two paths share a lock. */
+/** FNV-1a, 64 bits: a lock's file name from its path. A collision would only make two paths share a lock. */
 export function lockName(key: string): string {
   let hash = 0xcbf29ce484222325n;
   for (const byte of Buffer.from(key)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
   return hash.toString(16).padStart(16, '0');
 }
 
+/** The lock file's name for a path: never one a generated file or our staging uses. */
+export const lockFileName = (path: string): string => `.create-freestanding-${lockName(path)}.lock`;
+
 /** A stamp is `<lock name>.<when the write finished, ms since the epoch>.done`: its age is read from its name, with no stat. */
-const stampName = /^([0-9a-f]+)\.(\d+)\.done$/;
+const stampName = /^([0-9a-f]{16})\.(\d+)\.done$/;
 
 export function processAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -51,144 +60,171 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** The folder holding this user's locks: created private, refused when it is not ours (a link or another user's). */
-function lockFolder(): string {
-  const uid = process.getuid?.() ?? 0;
-  const folder = join(tmpdir(), `create-freestanding-${uid}`);
+const writable = (folder: string): boolean => {
   try {
-    mkdirSync(folder, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    accessSync(folder, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  const stats = lstatSync(folder);
-  if (!stats.isDirectory() || (process.getuid && stats.uid !== uid) || (stats.mode & 0o022) !== 0) {
-    throw new UsageError(`${showPath(folder)} is not a private folder of this user; remove it and retry`);
+};
+
+/** The nearest existing folder above `path`, if writable; else `path` itself when it is a writable folder. */
+export function lockFolderFor(path: string): string {
+  let above = dirname(path);
+  for (;;) {
+    try {
+      if (lstatSync(above)) break;
+    } catch {
+      const parent = dirname(above);
+      if (parent === above) break;
+      above = parent;
+    }
   }
-  return folder;
+  if (writable(above)) return above;
+  try {
+    if (lstatSync(path).isDirectory() && writable(path)) return path;
+  } catch {
+    // Missing: the folder above decides.
+  }
+  throw new UsageError(`${showPath(above)} is not writable; choose a directory you can write to, or change its permissions`);
 }
 
-function readOwner(path: string): { pid: number; mtimeMs: number } | undefined {
+interface Owner { pid: number; uid?: number; mtimeMs: number }
+
+function readOwner(path: string): Owner | undefined {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
   try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { pid: Number.NaN, uid: stats.uid, mtimeMs: 0 };
     const buffer = Buffer.alloc(64);
     const length = readSync(fd, buffer, 0, buffer.length, 0);
-    return { pid: Number.parseInt(buffer.subarray(0, length).toString('utf8'), 10), mtimeMs: fstatSync(fd).mtimeMs };
+    return { pid: Number.parseInt(buffer.subarray(0, length).toString('utf8'), 10), uid: stats.uid, mtimeMs: stats.mtimeMs };
   } finally {
     closeSync(fd);
   }
 }
 
-const isStale = (owner: { pid: number; mtimeMs: number }) => !processAlive(owner.pid) || Date.now() - owner.mtimeMs >= staleAfterMs;
+function isStale(owner: Owner): boolean {
+  const age = Date.now() - owner.mtimeMs;
+  if (Number.isNaN(owner.pid)) return age >= emptyStaleAfterMs;
+  return !processAlive(owner.pid) || age >= staleAfterMs;
+}
 
-/** Moves a stale lock aside and deletes it; should another run have replaced it meanwhile, its fresh lock is put back. */
-function removeStale(path: string, stalePid: number): void {
+/**
+ * Moves a stale lock aside and deletes it; should another run have replaced it
+ * meanwhile, its fresh lock is put back. False when the folder does not let
+ * us (a sticky folder and another user's lock).
+ */
+function removeStale(path: string, stalePid: number): boolean {
+  const aside = `${path}.${randomHex(8)}.stale`;
   try {
-    const aside = `${path}.${randomHex(8)}.stale`;
     renameSync(path, aside);
-    if (readOwner(aside)?.pid !== stalePid) {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return !(code === 'EPERM' || code === 'EACCES');
+  }
+  try {
+    const owner = readOwner(aside);
+    if (owner && owner.pid !== stalePid && !Number.isNaN(stalePid)) {
       try {
         linkSync(aside, path);
       } catch {
         // A third run holds it now; ours is not taken either way.
       }
     }
-    unlinkSync(aside);
-  } catch {
-    // Another run took it over first.
+  } finally {
+    try {
+      unlinkSync(aside);
+    } catch {
+      // Gone already.
+    }
   }
+  return true;
 }
 
 export interface Lock {
   /** `wrote`: this run changed what the lock guards, which a run that started meanwhile must learn. */
   release(wrote: boolean): void;
+  /** The lock file's path (the destination check does not count it as content). */
+  path: string;
 }
 
-/**
- * One pass over the lock folder, made once our lock is taken: clears what
- * runs left (locks of dead owners; after a minute stamps, drafts and set-aside
- * locks) and says when another run last finished writing under the lock
- * `name` (ms since the epoch), if within the last minute. Most entries are
- * fresh stamps, passed over on their name alone.
- */
-function sweepFolder(folder: string, name: string): number | undefined {
+/** Clears stamps older than a minute and says when another run last finished writing under `name`, if since. */
+function lastFinished(folder: string, name: string): number | undefined {
   const now = Date.now();
   let finished: number | undefined;
   for (const entry of readdirSync(folder)) {
-    try {
-      const stamp = stampName.exec(entry);
-      if (stamp) {
-        if (now - Number(stamp[2]) > stampKeptMs) unlinkSync(`${folder}/${entry}`);
-        else if (stamp[1] === name) finished = Math.max(finished ?? 0, Number(stamp[2]));
-      } else if (entry.endsWith('.lock')) {
-        const path = `${folder}/${entry}`;
-        const owner = readOwner(path);
-        if (owner && isStale(owner)) removeStale(path, owner.pid);
-      } else if (/\.(draft|stale|done)$/.test(entry) && now - lstatSync(`${folder}/${entry}`).mtimeMs > stampKeptMs) {
-        unlinkSync(`${folder}/${entry}`);
+    const stamp = stampName.exec(entry);
+    if (!stamp) continue;
+    if (now - Number(stamp[2]) > stampKeptMs) {
+      try {
+        unlinkSync(join(folder, entry));
+      } catch {
+        // Removed by another run.
       }
-    } catch {
-      // Removed by another run.
-    }
+    } else if (stamp[1] === name) finished = Math.max(finished ?? 0, Number(stamp[2]));
   }
   return finished;
 }
 
 /**
- * Takes the lock on `key` (a canonical path) for this process, or throws a
- * UsageError naming the running owner, or the run that finished writing after
- * `startedAt` (when this run began, ms since the epoch). `what` says what is
- * locked, for the message.
+ * Takes the lock on `path` (a canonical absolute path: a destination, or a
+ * workspace root's manifest) for this process, or throws a UsageError naming
+ * the running owner, or the run that finished writing after `startedAt` (when
+ * this run began, ms since the epoch). `what` says what is locked, for the message.
  */
-export function acquireLock(key: string, what: string, startedAt?: number): Lock {
-  const folder = lockFolder();
-  const name = lockName(key);
-  const path = join(folder, `${name}.lock`);
+export function acquireLock(path: string, what: string, startedAt?: number): Lock {
+  const state = stateFolder();
+  const name = lockName(path);
+  const lockPath = join(lockFolderFor(path), lockFileName(path));
   const token = `${process.pid} ${randomHex(16)}\n`;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    // The lock appears whole or not at all: written under a private name, then linked to its real one.
-    const draft = `${path}.${randomHex(12)}.draft`;
-    const fd = openSync(draft, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    let fd: number;
+    try {
+      fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = readOwner(lockPath);
+      if (!owner) continue; // released meanwhile
+      if (!isStale(owner)) {
+        throw new UsageError(`another create-freestanding (pid ${owner.pid}) is writing ${what}; wait for it to finish, then retry`);
+      }
+      if (!removeStale(lockPath, owner.pid)) {
+        throw new UsageError(`${showPath(lockPath)} is a lock left by a create-freestanding of user ${owner.uid} that is no longer running, and this folder lets only its owner remove it; ask them (or root) to remove it, or choose another directory`);
+      }
+      continue;
+    }
     try {
       writeSync(fd, token);
     } finally {
       closeSync(fd);
     }
-    try {
-      linkSync(draft, path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = readOwner(path);
-      if (!owner) continue; // released meanwhile
-      if (!isStale(owner)) {
-        throw new UsageError(`another create-freestanding (pid ${owner.pid}) is writing ${what}; wait for it to finish, then retry`);
-      }
-      removeStale(path, owner.pid); // its owner is gone; the next attempt takes it
-      continue;
-    } finally {
-      unlinkSync(draft);
-    }
+    const ours = () => {
+      const owner = readOwner(lockPath);
+      return owner?.pid === process.pid && owner.uid === lstatSync(lockPath).uid;
+    };
     const release = (stamp: boolean) => {
       // Only our own lock is removed, never one a later run took over.
-      const current = readOwner(path);
-      if (current?.pid !== process.pid) return;
       try {
-        if (stamp) closeSync(openSync(join(folder, `${name}.${Date.now()}.done`), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600));
-        unlinkSync(path);
+        if (!ours()) return;
+        if (stamp) closeSync(openSync(join(state, `${name}.${Date.now()}.done`), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600));
+        unlinkSync(lockPath);
       } catch {
         // Already gone.
       }
     };
-    const finished = sweepFolder(folder, name);
+    const finished = lastFinished(state, name);
     if (startedAt !== undefined && finished !== undefined && finished > startedAt) {
       release(false);
       throw new UsageError(`another create-freestanding wrote ${what} while this one was starting; run it again if you mean to write there too`);
     }
-    return { release };
+    return { release, path: lockPath };
   }
   throw new UsageError(`another create-freestanding is writing ${what}; wait for it to finish, then retry`);
 }

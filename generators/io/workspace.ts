@@ -287,10 +287,3 @@ export async function currentWorkspaceText(edit: WorkspaceEdit): Promise<string 
   const parse = await loadParser();
   return editFor(edit.manifest, text, parseToml(parse, edit.manifest, text), edit.member, parse);
 }
-
-/** Adds `member` to the manifest unless it is already covered (completing a run that was killed). */
-export async function ensureMember(manifest: string, member: string): Promise<void> {
-  const { writeManifest } = await import('./write.js');
-  const text = await currentWorkspaceText({ manifest, member, contents: '', original: undefined });
-  if (text !== undefined) writeManifest(manifest, text);
-}
