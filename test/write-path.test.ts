@@ -10,7 +10,6 @@ import {
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sweepStaging } from '../generators/io/staging.js';
 import { cliPath, runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools } from './support/tools.js';
 
@@ -281,41 +280,75 @@ describe('empty directories are written in place, never removed or renamed', () 
   });
 });
 
+/**
+ * A killed run of this user's, as its journal in the private state folder
+ * records it (each test has a state folder of its own, given as XDG_STATE_HOME).
+ */
+function killedRun(journal: Record<string, unknown> & { id: string }): string {
+  const state = fresh('state');
+  const folder = join(state, 'create-freestanding');
+  mkdirSync(folder, { mode: 0o700 });
+  writeFileSync(join(folder, `${journal.id}.journal`), JSON.stringify({ createdFolders: [], ...journal }));
+  return state;
+}
+const journalsIn = (state: string) => readdirSync(join(state, 'create-freestanding')).filter((name) => name.includes('.journal'));
+
 describe('staging of ours left by killed runs', () => {
-  it('is swept by the next run: only our names, only with a dead owner', async () => {
+  it('is removed by the next run when its journal says it died before the commit; look-alike names are left alone', async () => {
     const parent = fresh();
     const dead = 2 ** 22 + 1; // above pid_max's default: never a live process
-    mkdirSync(join(parent, `.create-freestanding-${dead}-deadbeef`));
-    writeFileSync(join(parent, `.create-freestanding-${dead}-deadbeef`, 'Cargo.toml'), 'half');
-    writeFileSync(join(parent, `.create-freestanding-${dead}-0badf00d.tmp`), '{');
-    mkdirSync(join(parent, `.create-freestanding-${process.pid}-cafecafe`)); // a live owner: ours to keep
-    mkdirSync(join(parent, '.create-freestanding-notes')); // not our pattern
-    const result = await runCli([join(parent, 'proj'), '-y', '--name', 'demo']);
+    const id = `${dead}-deadbeef`;
+    mkdirSync(join(parent, `.create-freestanding-${id}`));
+    writeFileSync(join(parent, `.create-freestanding-${id}`, 'Cargo.toml'), 'half');
+    const state = killedRun({ id, phase: 'staging', mode: 'new', destination: join(parent, 'killed'), staging: join(parent, `.create-freestanding-${id}`), files: ['Cargo.toml'] });
+    mkdirSync(join(parent, `.create-freestanding-${dead}-0badf00d`)); // our pattern, but no journal of ours names it
+    mkdirSync(join(parent, '.create-freestanding-notes'));
+    const result = await runCli([join(parent, 'proj'), '-y', '--name', 'demo'], { env: { XDG_STATE_HOME: state } });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(staging(parent).sort()).toEqual([`.create-freestanding-${process.pid}-cafecafe`, '.create-freestanding-notes']);
+    expect(staging(parent).sort()).toEqual([`.create-freestanding-${dead}-0badf00d`, '.create-freestanding-notes']);
+    expect(journalsIn(state)).toEqual([]);
   });
 
   it('completes a commit whose journal was written before the kill', async () => {
     const parent = fresh();
     const dead = 2 ** 22 + 3;
-    const stagingDir = join(parent, `.create-freestanding-${dead}-feedf00d`);
+    const id = `${dead}-feedf00d`;
+    const stagingDir = join(parent, `.create-freestanding-${id}`);
     mkdirSync(join(stagingDir, 'src'), { recursive: true });
     writeFileSync(join(stagingDir, 'Cargo.toml'), '[package]\nname = "done"\n');
     writeFileSync(join(stagingDir, 'src', 'lib.rs'), '');
-    writeFileSync(`${stagingDir}.journal`, JSON.stringify({ mode: 'new', destination: join(parent, 'done'), staging: stagingDir, files: ['Cargo.toml', 'src/lib.rs'] }));
-    const result = await runCli([join(parent, 'other'), '-y', '--name', 'demo']);
+    const state = killedRun({ id, phase: 'commit', mode: 'new', destination: join(parent, 'done'), staging: stagingDir, files: ['Cargo.toml', 'src/lib.rs'] });
+    const result = await runCli([join(parent, 'other'), '-y', '--name', 'demo'], { env: { XDG_STATE_HOME: state } });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(readFileSync(join(parent, 'done', 'Cargo.toml'), 'utf8')).toContain('name = "done"');
     expect(staging(parent)).toEqual([]);
     expect(existsSync(join(parent, 'other', 'Cargo.toml'))).toBe(true);
+    expect(journalsIn(state)).toEqual([]);
+  });
+
+  it('a journal whose staging is not beside its destination is left alone and reported in one line', async () => {
+    const parent = fresh();
+    const elsewhere = fresh('elsewhere');
+    writeFileSync(join(elsewhere, 'keep.txt'), 'mine\n');
+    const dead = 2 ** 22 + 7;
+    const id = `${dead}-0ddba11a`;
+    const state = killedRun({ id, phase: 'staging', mode: 'new', destination: join(parent, 'x'), staging: elsewhere, files: [] });
+    const result = await runCli([join(parent, 'proj'), '-y', '--name', 'demo'], { env: { XDG_STATE_HOME: state } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(join(elsewhere, 'keep.txt'), 'utf8')).toBe('mine\n');
+    expect(result.stderr).toMatch(/note: left alone the record .*\.journal of an interrupted run: staging is not/);
+    expect(journalsIn(state)).toEqual([`${id}.journal`]);
   });
 });
 
 describe('a commit killed halfway through an existing directory', () => {
-  it('is completed from its journal by the next sweep: moved files stay, the rest moves in, staging goes', async () => {
-    const dest = fresh('half');
+  it('is completed from its journal by the next run: moved files stay, the rest moves in, staging goes', async () => {
+    const parent = fresh();
+    const dest = join(parent, 'half');
+    mkdirSync(dest);
     const dead = 2 ** 22 + 5;
-    const stagingDir = join(dest, `.create-freestanding-${dead}-abcdabcd`);
+    const id = `${dead}-abcdabcd`;
+    const stagingDir = join(dest, `.create-freestanding-${id}`);
     mkdirSync(join(stagingDir, 'new', 'src'), { recursive: true });
     mkdirSync(join(stagingDir, 'old'), { recursive: true });
     writeFileSync(join(dest, 'notes.txt'), 'mine\n');
@@ -325,8 +358,9 @@ describe('a commit killed halfway through an existing directory', () => {
     writeFileSync(join(stagingDir, 'new', 'src', 'lib.rs'), 'new lib\n');
     writeFileSync(join(stagingDir, 'new', 'README.md'), 'new readme\n');
     writeFileSync(join(dest, 'README.md'), 'old readme\n');
-    writeFileSync(`${stagingDir}.journal`, JSON.stringify({ mode: 'in-place', destination: dest, staging: stagingDir, files: ['Cargo.toml', 'src/lib.rs', 'README.md'] }));
-    await sweepStaging([dest], async () => {});
+    const state = killedRun({ id, phase: 'commit', mode: 'in-place', destination: dest, staging: stagingDir, files: ['Cargo.toml', 'src/lib.rs', 'README.md'] });
+    const result = await runCli([join(parent, 'other'), '-y', '--name', 'demo'], { env: { XDG_STATE_HOME: state } });
+    expect(result.exitCode, result.stderr).toBe(0);
     expect(snapshot(dest)).toEqual({
       [join(dest, 'Cargo.toml')]: Buffer.from('new manifest\n').toString('base64'),
       [join(dest, 'README.md')]: Buffer.from('new readme\n').toString('base64'),
@@ -334,24 +368,25 @@ describe('a commit killed halfway through an existing directory', () => {
       [join(dest, 'src')]: 'dir',
       [join(dest, 'src', 'lib.rs')]: Buffer.from('new lib\n').toString('base64'),
     });
+    expect(journalsIn(state)).toEqual([]);
   });
 });
 
 describe('a failure inside the commit is undone', () => {
   const needStrace = (skip: (note?: string) => void) =>
     requireTools(missingTools([{ command: 'strace', args: ['-V'], install: 'scripts/setup-toolchain.sh (apt-get install strace)' }]), skip);
-  /** The CLI under strace, the `when`-th rename(2) failing with EIO: a disk error at a chosen step of the commit. */
-  const failingRename = (when: number, args: string[]) => execa('strace', [
-    '-f', '-o', '/dev/null', '-e', 'trace=rename', '-e', `inject=rename:error=EIO:when=${when}`, 'node', cliPath, ...args,
+  /** The CLI under strace, the `when`-th call of `syscall` failing with EIO: a disk error at a chosen step of the commit. */
+  const failing = (syscall: string, when: number, args: string[]) => execa('strace', [
+    '-f', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:error=EIO:when=${when}`, 'node', cliPath, ...args,
   ], { reject: false, stdin: 'ignore' });
 
-  it('the workspace root cannot be replaced after the crate moved in: the crate is removed, the root unchanged', async ({ skip }) => {
+  it('the workspace root cannot be edited after the crate moved in: the crate is removed, the root unchanged', async ({ skip }) => {
     if (!needStrace(skip)) return;
     const root = fresh('ws-undo');
     writeFileSync(join(root, 'Cargo.toml'), '# root\n[workspace]\nmembers = []\n');
     const before = snapshot(root);
-    // Renames: the journal, the crate into place, then the root manifest (the third fails).
-    const result = await failingRename(3, [join(root, 'crates', 'k'), '-y', '--name', 'k']);
+    // The root manifest is the only file written at an offset (pwrite64): the first one fails.
+    const result = await failing('pwrite64', 1, [join(root, 'crates', 'k'), '-y', '--name', 'k']);
     expectOneLine(result, /input\/output error .*\(nothing was written\)$/);
     expect(snapshot(root)).toEqual(before);
   });
@@ -363,11 +398,11 @@ describe('a failure inside the commit is undone', () => {
     writeFileSync(join(dest, 'README.md'), 'my readme\n');
     writeFileSync(join(dest, 'notes.txt'), 'notes\n');
     const before = snapshot(dest);
-    for (const when of [3, 4, 6]) {
-      // Renames: the journal, then per file the old one aside and the new one in.
-      const result = await failingRename(when, [dest, '-y', '--force', '--name', 'demo']);
+    // Renames: the journal twice (staging, then commit), then each replaced file aside; links: each file in.
+    for (const [syscall, when] of [['rename', 3], ['rename', 4], ['link', 1], ['link', 3], ['link', 6]] as const) {
+      const result = await failing(syscall, when, [dest, '-y', '--force', '--name', 'demo']);
       expectOneLine(result, /input\/output error .*\(nothing was written\)$/);
-      expect(snapshot(dest), `failing rename ${when}`).toEqual(before);
+      expect(snapshot(dest), `failing ${syscall} ${when}`).toEqual(before);
     }
   });
 });

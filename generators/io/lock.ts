@@ -82,12 +82,14 @@ export function lockFolderFor(path: string): string {
     }
   }
   if (writable(above)) return above;
+  let isFolder = false;
   try {
-    if (lstatSync(path).isDirectory() && writable(path)) return path;
+    isFolder = lstatSync(path).isDirectory();
   } catch {
     // Missing: the folder above decides.
   }
-  throw new UsageError(`${showPath(above)} is not writable; choose a directory you can write to, or change its permissions`);
+  if (isFolder && writable(path)) return path;
+  throw new UsageError(`${showPath(isFolder ? path : above)} is not writable; choose a directory you can write to, or change its permissions`);
 }
 
 interface Owner { pid: number; uid?: number; mtimeMs: number }
