@@ -5,7 +5,7 @@
  * the disk: never half a project, no staging of ours after the next run,
  * never two winners, never a stack trace. Counts are printed for the record.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'smol-toml';
@@ -14,7 +14,12 @@ import { cliPath, runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools } from './support/tools.js';
 
 const work = scratch('cf-signals-');
+chmodSync(work.dir, 0o755); // the unprivileged runs below must reach their folders
 afterAll(() => work.cleanup());
+/** This file's private state folder: journals of the killed runs are looked for there. */
+const stateHome = join(work.dir, 'state');
+const env = { XDG_STATE_HOME: stateHome };
+const journals = () => (readdirSafe(join(stateHome, 'create-freestanding')) ?? []).filter((name) => name.endsWith('.journal'));
 
 /** mulberry32: the same trials on every run. */
 function random(seed: number) {
@@ -59,7 +64,7 @@ async function reference(name: string, inWorkspace: boolean) {
     mkdirSync(root, { recursive: true });
     if (inWorkspace) writeFileSync(join(root, 'Cargo.toml'), '[workspace]\nmembers = []\n');
     const dir = join(root, 'crate');
-    const result = await runCli([dir, '-y', '-t', 'linux', '--name', name]);
+    const result = await runCli([dir, '-y', '-t', 'linux', '--name', name], { env });
     expect(result.exitCode, result.stderr).toBe(0);
     references.set(key, tree(dir));
   }
@@ -125,8 +130,8 @@ async function killTrial(mode: Mode, index: number, next: () => number, aimed: b
   const place = prepare(mode, index);
   const args = [cliPath, place.dest, '-y', '-t', 'linux', '--name', 'fw', ...(mode === 'force' ? ['--force'] : [])];
   const child = aimed
-    ? execa('strace', ['-f', '-o', '/dev/null', '-e', `trace=${slowed}`, '-e', `inject=${slowed}:delay_enter=8000`, 'node', ...args], { reject: false, stdin: 'ignore' })
-    : execa('node', args, { reject: false, stdin: 'ignore' });
+    ? execa('strace', ['-f', '-o', '/dev/null', '-e', `trace=${slowed}`, '-e', `inject=${slowed}:delay_enter=8000`, 'node', ...args], { reject: false, stdin: 'ignore', env })
+    : execa('node', args, { reject: false, stdin: 'ignore', env });
   let killed = false;
   const kill = () => {
     const pid = aimed ? tracedChild(child.pid!) : child.pid;
@@ -150,15 +155,16 @@ async function killTrial(mode: Mode, index: number, next: () => number, aimed: b
   const result = await child;
   watcher?.close();
   const after = await verdict(mode, place.dest, 'fw', place.extra);
-  const journal = place.folders.some((folder) => ours(folder).some((name) => name.endsWith('.journal')));
+  const journal = journals().length > 0;
   const staged = place.folders.some((folder) => (readdirSafe(folder) ?? []).some((name) => name.includes('create-freestanding')));
   // The next run cleans up after the killed one (and completes a committed write).
-  const again = await runCli(args.slice(1).concat(mode === 'force' ? [] : ['--force']));
+  const again = await runCli(args.slice(1).concat(mode === 'force' ? [] : ['--force']), { env });
   noStackTrace(again.stderr);
+  expect(journals(), `the next run leaves no journal: ${again.stderr}`).toEqual([]);
   const finalState = await verdict(mode, place.dest, 'fw', place.extra);
   const leftovers = place.folders.flatMap((folder) => (readdirSafe(folder) ?? []).filter((name) => name.includes('create-freestanding')));
   const members = place.root ? rootMembers(place.root).filter((member) => member === 'crates/fw').length : 1;
-  return { killed: killed && result.exitCode !== 0, result, after, journal, staged, finalState, leftovers, members };
+  return { killed: killed && result.exitCode !== 0, result, again, after, journal, staged, finalState, leftovers, members };
 }
 
 describe('interrupted writes', () => {
@@ -175,47 +181,65 @@ describe('interrupted writes', () => {
         const outcome = await killTrial(mode, (trial += 1), next, aimed);
         const staged = outcome.journal ? ', journal left' : outcome.staged ? ', staging left' : '';
         bump(`${mode} ${aimed ? 'aimed' : 'random'}: ${outcome.killed ? 'killed' : `exit ${outcome.result.exitCode}`} → ${outcome.after}${staged}`);
+        if (aimed && outcome.killed && (outcome.journal || outcome.staged)) bump(`${mode}: inside the write`);
         // Right after the kill: untouched or complete, or a journal that the next run completes.
         if (outcome.after === 'partial') expect(outcome.journal, `${mode} trial ${trial}: half a project and no journal`).toBe(true);
-        expect(outcome.finalState, `${mode} trial ${trial} after the next run`).toBe('complete');
+        expect(outcome.finalState, `${mode} trial ${trial} after the next run: ${outcome.again.stderr}`).toBe('complete');
         expect(outcome.leftovers, `${mode} trial ${trial}`).toEqual([]);
         expect(outcome.members, `${mode} trial ${trial}: crates/fw listed once`).toBe(1);
       }
     }
     console.log(`SIGKILL trials (${trial}, seed 20261124):\n  ${Object.entries(counts).map(([key, n]) => `${n} × ${key}`).join('\n  ')}`);
+    // Trials that never killed a run mid-write would prove nothing.
+    for (const [mode] of plan) expect(counts[`${mode}: inside the write`] ?? 0, `${mode}: kills that landed inside the write`).toBeGreaterThanOrEqual(3);
   }, 300_000);
 
-  it('SIGINT and SIGTERM without a terminal: 130 / 143, and the message says what is on disk', async ({ skip }) => {
+  it('SIGINT, SIGTERM and SIGHUP without a terminal: 130 / 143 / 129, and the message says what is on disk', async ({ skip }) => {
     if (!requireTools(missingTools([{ command: 'strace', args: ['-V'], install: 'scripts/setup-toolchain.sh (apt-get install strace)' }]), skip)) return;
     const next = random(7);
     const counts: Record<string, number> = {};
+    const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
     let trial = 0;
-    for (const [signal, trials] of [['SIGINT', 14], ['SIGTERM', 6]] as const) {
+    for (const [signal, trials] of [['SIGINT', 12], ['SIGTERM', 6], ['SIGHUP', 6]] as const) {
       for (let index = 0; index < trials; index += 1) {
         const place = prepare('new', 1000 + (trial += 1));
-        // Even trials are aimed at the write: slowed under strace, signalled when our staging appears,
-        // so the handler is certainly installed. Odd ones land at a random moment.
-        const aimed = index % 2 === 0;
+        // Two of three trials are aimed, slowed under strace so the signal lands inside: at the
+        // staging folder's appearance (before the commit point) or at the journal's second record
+        // (the commit point, so the signal arrives during the commit). The rest land at random.
+        const aim = (['staging', 'commit', 'random'] as const)[index % 3];
         const args = [cliPath, place.dest, '-y', '-t', 'linux', '--name', 'fw'];
-        const child = aimed
-          ? execa('strace', ['-f', '-o', '/dev/null', '-e', `trace=${slowed}`, '-e', `inject=${slowed}:delay_enter=8000`, 'node', ...args], { reject: false, stdin: 'ignore' })
-          : execa('node', args, { reject: false, stdin: 'ignore' });
+        const child = aim !== 'random'
+          ? execa('strace', ['-f', '-o', '/dev/null', '-e', `trace=${slowed}`, '-e', `inject=${slowed}:delay_enter=8000`, 'node', ...args], { reject: false, stdin: 'ignore', env })
+          : execa('node', args, { reject: false, stdin: 'ignore', env });
+        let sent = false;
         const send = () => {
-          const pid = aimed ? tracedChild(child.pid!) : child.pid;
-          if (pid !== undefined && child.exitCode === null) process.kill(pid, signal);
+          const pid = aim !== 'random' ? tracedChild(child.pid!) : child.pid;
+          if (!sent && pid !== undefined && child.exitCode === null) (process.kill(pid, signal), (sent = true));
         };
-        const watcher = watch(place.watchDir, (_event, file) => {
-          if (aimed && String(file).startsWith('.create-freestanding-')) send();
-        });
-        if (!aimed) setTimeout(send, 150 + next() * 300);
+        mkdirSync(join(stateHome, 'create-freestanding'), { recursive: true, mode: 0o700 });
+        let records = 0;
+        const watchers = [
+          watch(place.watchDir, (_event, file) => {
+            if (aim === 'staging' && /^\.create-freestanding-\d+-[0-9a-f]{8}$/.test(String(file))) send();
+          }),
+          watch(join(stateHome, 'create-freestanding'), (_event, file) => {
+            if (aim === 'commit' && /^\d+-[0-9a-f]{8}\.journal$/.test(String(file)) && (records += 1) === 2) send();
+          }),
+        ];
+        if (aim === 'random') setTimeout(send, 150 + next() * 300);
         const result = await child;
-        watcher.close();
+        for (const watcher of watchers) watcher.close();
         const after = await verdict('new', place.dest, 'fw', {});
         const code = result.exitCode ?? (result.signal === signal ? `${signal} before the handler` : String(result.signal));
-        const key = `${aimed ? 'aimed' : 'random'} ${signal}: ${code} → ${after}`;
+        const key = `${aim} ${signal}: ${code} → ${after}`;
         counts[key] = (counts[key] ?? 0) + 1;
         expect(after).not.toBe('partial');
-        if (aimed) expect(result.exitCode, `aimed ${signal} trial ${trial}: ${result.stderr}`).toBe(signal === 'SIGINT' ? 130 : 143);
+        expect(ours(place.watchDir), `${aim} ${signal} trial ${trial}: staging or a lock left`).toEqual([]);
+        if (aim !== 'random') {
+          expect(sent, `${aim} ${signal} trial ${trial}: the signal was never sent`).toBe(true);
+          expect(result.exitCode, `${aim} ${signal} trial ${trial}: ${result.stderr}`).toBe(codes[signal]);
+        }
+        if (aim === 'commit') expect(after, `a signal during the commit: ${result.stderr}`).toBe('complete');
         if (result.exitCode === 0) continue; // finished before the signal arrived
         if (result.exitCode === undefined) {
           // Killed with no handler installed: during module loading (nothing written yet) or during
@@ -224,23 +248,25 @@ describe('interrupted writes', () => {
           expect(['untouched', 'complete']).toContain(after);
           continue;
         }
-        expect(result.exitCode).toBe(signal === 'SIGINT' ? 130 : 143);
+        expect(result.exitCode).toBe(codes[signal]);
         noStackTrace(result.stderr);
         expect(result.stderr).toMatch(after === 'complete' ? /interrupted; the project was written completely to / : /interrupted; nothing was written$/);
-        expect(ours(place.watchDir)).toEqual([]);
       }
     }
     console.log(`signal trials (${trial}):\n  ${Object.entries(counts).map(([key, n]) => `${n} × ${key}`).join('\n  ')}`);
-  }, 180_000);
+  }, 240_000);
 });
 
 describe('two runs at once', () => {
   it('on one destination or one workspace root: one winner, never mixed, never a stack trace', async () => {
     const counts: Record<string, number> = {};
-    for (const mode of ['new', 'empty', 'force', 'workspace'] as const) {
+    const asNobody = process.getuid?.() === 0;
+    const modes = ['new', 'empty', 'force', 'workspace', 'tmpdir', ...(asNobody ? ['users' as const] : [])] as const;
+    for (const mode of modes) {
       for (let pair = 0; pair < 20; pair += 1) {
         const base = join(work.dir, `pair-${mode}-${pair}`);
         mkdirSync(base);
+        if (mode === 'users') chmodSync(base, 0o1777);
         let dests: [string, string];
         if (mode === 'workspace') {
           writeFileSync(join(base, 'Cargo.toml'), '[workspace]\nmembers = []\n');
@@ -252,11 +278,22 @@ describe('two runs at once', () => {
           dests = [dest, dest];
         }
         const names = ['a', 'b'];
-        const results = await Promise.all(dests.map((dest, side) => runCli([dest, '-y', '-t', 'linux', '--name', names[side], ...(mode === 'force' ? ['--force'] : [])])));
+        // tmpdir: each run has a TMPDIR of its own; users: root and nobody in one sticky folder.
+        const run = (dest: string, side: number) => {
+          const args = [dest, '-y', '-t', 'linux', '--name', names[side], ...(mode === 'force' ? ['--force'] : [])];
+          if (mode === 'users' && side === 1) {
+            return execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', cliPath, ...args], { reject: false, stdin: 'ignore', env: { HOME: '/nonexistent', TMPDIR: '/tmp' } });
+          }
+          const tmp = mode === 'tmpdir' ? join(base, `tmp-${side}`) : undefined;
+          if (tmp) mkdirSync(tmp);
+          return runCli(args, { env: { ...env, ...(tmp ? { TMPDIR: tmp } : {}) } });
+        };
+        const results = await Promise.all(dests.map(run));
         for (const result of results) {
           expect([0, 1], result.stderr).toContain(result.exitCode);
           noStackTrace(result.stderr);
-          if (result.exitCode === 1) expect(result.stderr).toMatch(/another create-freestanding \(pid \d+\) is writing|another create-freestanding wrote .* while this one was starting|is not empty/);
+          // Of two users, the loser may also find the winner's project closed to it.
+          if (result.exitCode === 1) expect(result.stderr).toMatch(mode === 'users' ? /another create-freestanding \(pid \d+\) is writing|is not empty|is not writable/ : /another create-freestanding \(pid \d+\) is writing|another create-freestanding wrote .* while this one was starting|is not empty/);
         }
         const winners = results.map((result) => result.exitCode === 0);
         // Started together, one wins, even when the writes themselves do not overlap (the lock's stamp).
@@ -272,7 +309,7 @@ describe('two runs at once', () => {
           expect(metadata.exitCode, metadata.stderr).toBe(0);
           key = `${winners.filter(Boolean).length} joined`;
         } else {
-          const extra = mode === 'force' ? { 'notes.txt': 'mine\n' } : {};
+          const extra: Record<string, string> = mode === 'force' ? { 'notes.txt': 'mine\n' } : {};
           const states = await Promise.all(names.map((name) => verdict('new', dests[0], name, extra)));
           expect(states, `pair ${pair}: the project is one run's, whole`).toContain('complete');
           key = `${winners.filter(Boolean).length} succeeded`;

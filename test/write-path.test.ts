@@ -288,7 +288,7 @@ function killedRun(journal: Record<string, unknown> & { id: string }): string {
   const state = fresh('state');
   const folder = join(state, 'create-freestanding');
   mkdirSync(folder, { mode: 0o700 });
-  writeFileSync(join(folder, `${journal.id}.journal`), JSON.stringify({ createdFolders: [], ...journal }));
+  writeFileSync(join(folder, `${journal.id}.journal`), JSON.stringify({ createdFolders: [], replaced: [], ...journal }));
   return state;
 }
 const journalsIn = (state: string) => readdirSync(join(state, 'create-freestanding')).filter((name) => name.includes('.journal'));
@@ -358,7 +358,7 @@ describe('a commit killed halfway through an existing directory', () => {
     writeFileSync(join(stagingDir, 'new', 'src', 'lib.rs'), 'new lib\n');
     writeFileSync(join(stagingDir, 'new', 'README.md'), 'new readme\n');
     writeFileSync(join(dest, 'README.md'), 'old readme\n');
-    const state = killedRun({ id, phase: 'commit', mode: 'in-place', destination: dest, staging: stagingDir, files: ['Cargo.toml', 'src/lib.rs', 'README.md'] });
+    const state = killedRun({ id, phase: 'commit', mode: 'in-place', destination: dest, staging: stagingDir, files: ['Cargo.toml', 'src/lib.rs', 'README.md'], replaced: ['Cargo.toml', 'README.md'] });
     const result = await runCli([join(parent, 'other'), '-y', '--name', 'demo'], { env: { XDG_STATE_HOME: state } });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(snapshot(dest)).toEqual({

@@ -79,7 +79,12 @@ function moveOne(journal: Journal, file: string, undo: (() => void)[]): void {
   const stagedStats = lstatSync(staged);
   const target = join(journal.destination, file);
   const folder = dirname(file);
-  for (const made of makeFolders(journal.destination, folder)) undo.push(() => rmdirSync(made));
+  try {
+    for (const made of makeFolders(journal.destination, folder)) undo.push(() => rmdirSync(made));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new CommitConflict((error as NodeJS.ErrnoException).path ?? target, 'was replaced by a file or link while writing');
+    throw error;
+  }
   if (folder !== '.') refuseMovedFolder(journal.destination, folder);
   if (sameFile(target, stagedStats)) {
     unlinkSync(staged); // linked by a killed run, the staged name not yet removed
@@ -95,8 +100,8 @@ function moveOne(journal: Journal, file: string, undo: (() => void)[]): void {
     }
   })();
   if (existing) {
-    if (!existing.isFile()) throw new CommitConflict(target, 'is not a regular file (it appeared while writing)');
-    if (lstatExists(backup)) throw new CommitConflict(target, 'appeared while writing');
+    // Only a file that was there when the destination was checked is replaced (--force); any other appeared since.
+    if (!existing.isFile() || !journal.replaced.includes(file) || lstatExists(backup)) throw new CommitConflict(target, 'appeared while writing');
     makeFolders(journal.staging, `old/${folder}`);
     renameSync(target, backup);
     replaced = existing;

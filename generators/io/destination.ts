@@ -23,6 +23,8 @@ export interface CheckedDestination {
   state: DestinationState;
   /** Folders to create above a missing destination, outermost first. */
   missingFolders: string[];
+  /** Generated files that exist already (with --force): the only ones the commit may replace. */
+  replaced: string[];
 }
 
 const refuse = (message: string): never => {
@@ -83,8 +85,12 @@ export function refuseUnwritable(folder: string): void {
  */
 const userEntries = (directory: string, ownLock?: string) => readdirSync(directory).filter((name) => name !== '.git' && join(directory, name) !== ownLock);
 
-/** Refuses a generated path that passes through a link, a file where a folder must go, or a folder where a file must go. */
-function refuseBlockedPaths(destination: string, files: RenderedFile[]): void {
+/**
+ * Refuses a generated path that passes through a link, a file where a folder
+ * must go, or a folder where a file must go; returns the generated files that exist.
+ */
+function refuseBlockedPaths(destination: string, files: RenderedFile[]): string[] {
+  const existing: string[] = [];
   for (const file of files) {
     const parts = file.path.split('/');
     let current = destination;
@@ -100,9 +106,11 @@ function refuseBlockedPaths(destination: string, files: RenderedFile[]): void {
       if (!last && !stats.isDirectory()) refuse(`${shown} is a file where the folder ${parts.slice(0, index + 1).join('/')}/ must go; move it away or choose another directory (nothing was written)`);
       if (last && stats.isDirectory()) refuse(`${shown} is a folder where the generated file ${file.path} belongs; move it away or choose another directory (nothing was written)`);
       if (last && !stats.isFile()) refuse(`${shown} is not a regular file; move it away or choose another directory (nothing was written)`);
-      if (!last) refuseUnwritable(current);
+      if (last) existing.push(file.path);
+      else refuseUnwritable(current);
     }
   }
+  return existing;
 }
 
 /**
@@ -149,15 +157,15 @@ function inspect(directory: string, content?: { files: RenderedFile[]; force: bo
         refuse(`${shown} exists and is not a directory; choose another name`);
       }
       refuseSpecial(path, requested);
-      if (!content) return { path, state: 'non-empty', missingFolders: [] };
+      if (!content) return { path, state: 'non-empty', missingFolders: [], replaced: [] };
       const { files, force } = content;
       refuseUnwritable(path);
       const entries = userEntries(path, content.ownLock);
       const state: DestinationState = entries.length === 0 ? 'empty' : 'non-empty';
       // The front end words it: `--force` for the CLI, plop's --force, the API's option.
       if (state === 'non-empty' && !force) throw new DestinationNotEmptyError(shown, files.length);
-      refuseBlockedPaths(path, files);
-      return { path, state, missingFolders: [] };
+      const replaced = refuseBlockedPaths(path, files);
+      return { path, state, missingFolders: [], replaced };
     }
     // The destination is missing: its nearest existing ancestor must be a writable directory.
     let ancestor: ReturnType<typeof statSync> | undefined;
@@ -171,6 +179,6 @@ function inspect(directory: string, content?: { files: RenderedFile[]; force: bo
     if (content) refuseUnwritable(existing);
     const realExisting = realpathSync(existing);
     const real = join(realExisting, relative(existing, requested));
-    return { path: real, state: 'missing', missingFolders: missingFolders.map((folder) => join(realExisting, relative(existing, folder))) };
+    return { path: real, state: 'missing', missingFolders: missingFolders.map((folder) => join(realExisting, relative(existing, folder))), replaced: [] };
   }
 }

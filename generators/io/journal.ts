@@ -30,6 +30,8 @@ export interface Journal {
   staging: string;
   /** The project's files, relative to the destination with forward slashes. */
   files: string[];
+  /** Those of them that existed when the destination was checked (--force): the only names the commit may replace. */
+  replaced: string[];
   /** Folders above a new destination that this run created (outermost first), removed when it is undone. */
   createdFolders: string[];
   /** The workspace root's manifest, edited in place: its bytes before and after (base64). */
@@ -76,6 +78,7 @@ export function journalProblem(value: unknown, id: string): string | undefined {
   const stagingHome = journal.mode === 'new' ? dirname(journal.destination) : journal.destination;
   if (journal.staging !== join(stagingHome, stagingName(id))) return `staging is not ${stagingName(id)} ${journal.mode === 'new' ? 'beside' : 'inside'} the destination`;
   if (!Array.isArray(journal.files) || !journal.files.every(isPlainRelative)) return 'a file path leaves the destination';
+  if (!Array.isArray(journal.replaced) || !journal.replaced.every((file) => journal.files!.includes(file))) return 'it replaces a file it does not write';
   if (!Array.isArray(journal.createdFolders) || !journal.createdFolders.every((folder) => isCanonical(folder) && isAbove(folder, journal.destination!))) {
     return 'a created folder is not above the destination';
   }

@@ -1,8 +1,10 @@
 /**
  * One writer per destination and per workspace root, whoever runs it and
  * whatever TMPDIR says. A lock is a file beside what it guards (in the nearest
- * existing folder above it; inside it when that folder is not writable),
- * created exclusively and holding the owner's pid: a second run finds it and
+ * existing folder above it; inside it when that folder is not writable): a
+ * symbolic link whose target is the owner's pid, so that it appears whole or
+ * not at all (a file would exist empty until written, and a run killed in
+ * between would leave a lock nobody can judge). A second run finds it and
  * stops with one line; a lock whose owner died (even by SIGKILL) is taken over.
  * Only someone who may write in that folder can hold a lock there, and they
  * could as well create the destination themselves.
@@ -16,7 +18,7 @@
  * through a link, so a guessed name cannot redirect a write.
  */
 import {
-  accessSync, closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync,
+  accessSync, closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, renameSync, symlinkSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -25,7 +27,7 @@ import { stateFolder } from './state.js';
 
 /** Older than this, a lock is stale whatever its pid says (the pid may have been reused). */
 const staleAfterMs = 60 * 60 * 1000;
-/** A lock still empty after this long was left by a run killed while creating it. */
+/** A lock file (no links on this file system) still empty after this long was left by a run killed while creating it. */
 const emptyStaleAfterMs = 10_000;
 /** How long a finished write's stamp is kept: longer than any run takes from its start to taking its lock. */
 const stampKeptMs = 60_000;
@@ -95,6 +97,17 @@ export function lockFolderFor(path: string): string {
 interface Owner { pid: number; uid?: number; mtimeMs: number }
 
 function readOwner(path: string): Owner | undefined {
+  try {
+    const stats = lstatSync(path);
+    if (stats.isSymbolicLink()) return { pid: Number.parseInt(readlinkSync(path), 10), uid: stats.uid, mtimeMs: stats.mtimeMs };
+    return readFileOwner(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A lock written as a file, where the file system has no symbolic links. */
+function readFileOwner(path: string): Owner | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -107,6 +120,23 @@ function readOwner(path: string): Owner | undefined {
     const buffer = Buffer.alloc(64);
     const length = readSync(fd, buffer, 0, buffer.length, 0);
     return { pid: Number.parseInt(buffer.subarray(0, length).toString('utf8'), 10), uid: stats.uid, mtimeMs: stats.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Creates the lock whole: a symbolic link holding `token`, or an exclusive file where links cannot be made. */
+function createLock(path: string, token: string): void {
+  try {
+    symlinkSync(token, path);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+  }
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+  try {
+    writeSync(fd, token);
   } finally {
     closeSync(fd);
   }
@@ -185,11 +215,10 @@ export function acquireLock(path: string, what: string, startedAt?: number): Loc
   const state = stateFolder();
   const name = lockName(path);
   const lockPath = join(lockFolderFor(path), lockFileName(path));
-  const token = `${process.pid} ${randomHex(16)}\n`;
+  const token = `${process.pid} ${randomHex(16)}`;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    let fd: number;
     try {
-      fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      createLock(lockPath, token);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = readOwner(lockPath);
@@ -202,15 +231,7 @@ export function acquireLock(path: string, what: string, startedAt?: number): Loc
       }
       continue;
     }
-    try {
-      writeSync(fd, token);
-    } finally {
-      closeSync(fd);
-    }
-    const ours = () => {
-      const owner = readOwner(lockPath);
-      return owner?.pid === process.pid && owner.uid === lstatSync(lockPath).uid;
-    };
+    const ours = () => readOwner(lockPath)?.pid === process.pid;
     const release = (stamp: boolean) => {
       // Only our own lock is removed, never one a later run took over.
       try {

@@ -99,6 +99,7 @@ async function write(destination: CheckedDestination, files: RenderedFile[], wor
     destination: destination.path,
     staging: join(inPlace ? destination.path : dirname(destination.path), stagingName(id)),
     files: files.map((file) => file.path),
+    replaced: destination.replaced,
     createdFolders: destination.missingFolders.slice(0, -1),
   };
   const created: string[] = [];
