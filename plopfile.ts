@@ -10,7 +10,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
 import { questions } from './generators/core/questions.js';
-import { scaffold, type ScaffoldResult } from './generators/core/scaffold.js';
+import { scaffold, type ScaffoldResult } from './generators/scaffold.js';
 import { AnswerError, DestinationNotEmptyError } from './generators/core/errors.js';
 
 export const generatorName = 'freestanding';

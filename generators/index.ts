@@ -10,5 +10,5 @@ export { defaults, validateAnswers, type Answers, type AnswersInput } from './co
 export { AnswerError, DestinationNotEmptyError, UsageError } from './core/errors.js';
 export { questions, type QuestionSpec } from './core/questions.js';
 export type { RenderedFile as GeneratedFile } from './core/render.js';
-export { generate, scaffold, type GenerateOptions, type ScaffoldOptions, type ScaffoldResult } from './core/scaffold.js';
+export { generate, scaffold, type GenerateOptions, type ScaffoldOptions, type ScaffoldResult } from './scaffold.js';
 export { default } from '../plopfile.js';

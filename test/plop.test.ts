@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { join } from 'node:path';
 import nodePlop from 'node-plop';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate } from '../generators/core/scaffold.js';
+import { generate } from '../generators/scaffold.js';
 import { repoRoot, scratch } from './support/cli.js';
 
 let cleanup = () => {};

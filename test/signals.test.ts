@@ -126,7 +126,10 @@ function tracedChild(stracePid: number): number | undefined {
   }
 }
 
-async function killTrial(mode: Mode, index: number, next: () => number, aimed: boolean) {
+/** Aimed trials kill inside the write: somewhere after its first name appears, or during the commit itself. */
+type Aim = 'write' | 'commit' | false;
+
+async function killTrial(mode: Mode, index: number, next: () => number, aimed: Aim) {
   const place = prepare(mode, index);
   const args = [cliPath, place.dest, '-y', '-t', 'linux', '--name', 'fw', ...(mode === 'force' ? ['--force'] : [])];
   const child = aimed
@@ -141,12 +144,22 @@ async function killTrial(mode: Mode, index: number, next: () => number, aimed: b
     }
   };
   let watcher: ReturnType<typeof watch> | undefined;
-  if (aimed) {
-    // At the first staging or temporary name (ours, or the ones used before), plus a random part of the write.
+  if (aimed === 'write') {
+    // At the first name of ours (the lock, then staging), plus a random part of the write.
     watcher = watch(place.watchDir, (_event, file) => {
       if (String(file).includes('create-freestanding')) {
         watcher?.close();
         setTimeout(kill, next() * 160);
+      }
+    });
+  } else if (aimed === 'commit') {
+    // The journal's second record is the commit point: the kill lands among the commit's slowed calls.
+    mkdirSync(join(stateHome, 'create-freestanding'), { recursive: true, mode: 0o700 });
+    let records = 0;
+    watcher = watch(join(stateHome, 'create-freestanding'), (_event, file) => {
+      if (/^\d+-[0-9a-f]{8}\.journal$/.test(String(file)) && (records += 1) === 2) {
+        watcher?.close();
+        setTimeout(kill, next() * 40);
       }
     });
   } else {
@@ -171,17 +184,18 @@ describe('interrupted writes', () => {
   it('SIGKILL at random moments and aimed at the write: never half a project, no staging after the next run', async ({ skip }) => {
     if (!requireTools(missingTools([{ command: 'strace', args: ['-V'], install: 'scripts/setup-toolchain.sh (apt-get install strace)' }]), skip)) return;
     const next = random(20261124);
-    const plan: [Mode, number][] = [['new', 30], ['force', 14], ['workspace', 14]];
+    const plan: [Mode, number][] = [['new', 30], ['force', 15], ['workspace', 15]];
     const counts: Record<string, number> = {};
     const bump = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
     let trial = 0;
     for (const [mode, trials] of plan) {
       for (let index = 0; index < trials; index += 1) {
-        const aimed = index % 2 === 0;
+        const aimed = (['write', 'commit', false] as const)[index % 3];
         const outcome = await killTrial(mode, (trial += 1), next, aimed);
         const staged = outcome.journal ? ', journal left' : outcome.staged ? ', staging left' : '';
-        bump(`${mode} ${aimed ? 'aimed' : 'random'}: ${outcome.killed ? 'killed' : `exit ${outcome.result.exitCode}`} → ${outcome.after}${staged}`);
+        bump(`${mode} ${aimed ? `aimed at the ${aimed}` : 'random'}: ${outcome.killed ? 'killed' : `exit ${outcome.result.exitCode}`} → ${outcome.after}${staged}`);
         if (aimed && outcome.killed && (outcome.journal || outcome.staged)) bump(`${mode}: inside the write`);
+        if (aimed === 'commit' && outcome.killed && outcome.journal) bump(`${mode}: inside the commit`);
         // Right after the kill: untouched or complete, or a journal that the next run completes.
         if (outcome.after === 'partial') expect(outcome.journal, `${mode} trial ${trial}: half a project and no journal`).toBe(true);
         expect(outcome.finalState, `${mode} trial ${trial} after the next run: ${outcome.again.stderr}`).toBe('complete');
@@ -191,7 +205,10 @@ describe('interrupted writes', () => {
     }
     console.log(`SIGKILL trials (${trial}, seed 20261124):\n  ${Object.entries(counts).map(([key, n]) => `${n} × ${key}`).join('\n  ')}`);
     // Trials that never killed a run mid-write would prove nothing.
-    for (const [mode] of plan) expect(counts[`${mode}: inside the write`] ?? 0, `${mode}: kills that landed inside the write`).toBeGreaterThanOrEqual(3);
+    for (const [mode] of plan) {
+      expect(counts[`${mode}: inside the write`] ?? 0, `${mode}: kills that landed inside the write`).toBeGreaterThanOrEqual(3);
+      expect(counts[`${mode}: inside the commit`] ?? 0, `${mode}: kills that landed inside the commit`).toBeGreaterThanOrEqual(2);
+    }
   }, 300_000);
 
   it('SIGINT, SIGTERM and SIGHUP without a terminal: 130 / 143 / 129, and the message says what is on disk', async ({ skip }) => {
@@ -218,7 +235,12 @@ describe('interrupted writes', () => {
         };
         mkdirSync(join(stateHome, 'create-freestanding'), { recursive: true, mode: 0o700 });
         let records = 0;
+        // Polled as well as watched: under load inotify events were seen to come too late.
+        const poll = setInterval(() => {
+          if (aim === 'staging' && (readdirSafe(place.watchDir) ?? []).some((file) => /^\.create-freestanding-\d+-[0-9a-f]{8}$/.test(file))) send();
+        }, 2);
         const watchers = [
+          { close: () => clearInterval(poll) },
           watch(place.watchDir, (_event, file) => {
             if (aim === 'staging' && /^\.create-freestanding-\d+-[0-9a-f]{8}$/.test(String(file))) send();
           }),
@@ -236,7 +258,7 @@ describe('interrupted writes', () => {
         expect(after).not.toBe('partial');
         expect(ours(place.watchDir), `${aim} ${signal} trial ${trial}: staging or a lock left`).toEqual([]);
         if (aim !== 'random') {
-          expect(sent, `${aim} ${signal} trial ${trial}: the signal was never sent`).toBe(true);
+          expect(sent, `${aim} ${signal} trial ${trial}: the signal was never sent (exit ${result.exitCode}: ${result.stderr})`).toBe(true);
           expect(result.exitCode, `${aim} ${signal} trial ${trial}: ${result.stderr}`).toBe(codes[signal]);
         }
         if (aim === 'commit') expect(after, `a signal during the commit: ${result.stderr}`).toBe('complete');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { catalogue, describeTarget } from '../core/catalogue.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { packageDir } from '../core/render.js';
-import type { ScaffoldResult } from '../core/scaffold.js';
+import type { ScaffoldResult } from '../scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
 import { wordForCli } from './words.js';
@@ -52,7 +52,7 @@ async function create(options: CreateOptions): Promise<number> {
   const input = await resolveAnswers(options, {
     interactive, ask: askOnTerminal, warn: (line) => printError(`create-freestanding: ${line}`),
   });
-  const { scaffold } = await import('../core/scaffold.js');
+  const { scaffold } = await import('../scaffold.js');
   const result = await scaffold(input, {
     force: options.force, dryRun: options.dryRun, templates: options.templates,
     // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.

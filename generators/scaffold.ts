@@ -1,13 +1,14 @@
 /**
- * The one core behind every front end (CLI, plop pack, library API):
- * answers → checked answers → plan → rendered files → (write) → a result each
- * front end formats. Nothing here prompts, prints or names a CLI flag.
+ * The pipeline behind every front end (CLI, plop pack, library API), above
+ * the pure core and the io layer: answers → checked answers → plan →
+ * rendered files → (write) → a result each front end formats. Nothing here
+ * prompts, prints or names a CLI flag.
  */
 import { resolve } from 'node:path';
-import { checkAnswers, validateAnswers, type Answers, type AnswersInput } from './answers.js';
-import { nextSteps } from './next-steps.js';
-import { planProject, type ProjectPlan } from './plan.js';
-import { renderPlan, templateReader, type RenderedFile } from './render.js';
+import { checkAnswers, validateAnswers, type Answers, type AnswersInput } from './core/answers.js';
+import { nextSteps } from './core/next-steps.js';
+import { planProject, type ProjectPlan } from './core/plan.js';
+import { renderPlan, templateReader, type RenderedFile } from './core/render.js';
 
 export interface GenerateOptions {
   /** A folder whose files replace the built-in templates at the same relative path; new files there are added. */
@@ -58,7 +59,7 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
   const { answers, warnings } = checkAnswers(input);
   // I/O modules are loaded here, not at import: `generate` users never need them.
   const [{ planWorkspaceEdit }, { checkDestination }, { writeProject }] = await Promise.all([
-    import('../io/workspace.js'), import('../io/destination.js'), import('../io/write.js'),
+    import('./io/workspace.js'), import('./io/destination.js'), import('./io/write.js'),
   ]);
   const workspace = await planWorkspaceEdit(answers.directory);
   const { plan, files } = planAndRender(answers, { templates: options.templates, inWorkspace: Boolean(workspace) });
