@@ -295,7 +295,7 @@ describe('two runs at once', () => {
           dests = [join(base, 'crates', 'a'), join(base, 'crates', 'b')];
         } else {
           const dest = join(base, 'proj');
-          if (mode !== 'new') mkdirSync(dest);
+          if (mode !== 'new' && mode !== 'users') mkdirSync(dest); // tmpdir: an empty folder, filled in place
           if (mode === 'force') writeFileSync(join(dest, 'notes.txt'), 'mine\n');
           dests = [dest, dest];
         }

@@ -288,7 +288,7 @@ function killedRun(journal: Record<string, unknown> & { id: string }): string {
   const state = fresh('state');
   const folder = join(state, 'create-freestanding');
   mkdirSync(folder, { mode: 0o700 });
-  writeFileSync(join(folder, `${journal.id}.journal`), JSON.stringify({ createdFolders: [], replaced: [], ...journal }));
+  writeFileSync(join(folder, `${journal.id}.journal`), JSON.stringify({ createdFolders: [], replaced: [], locks: [], ...journal }));
   return state;
 }
 const journalsIn = (state: string) => readdirSync(join(state, 'create-freestanding')).filter((name) => name.includes('.journal'));

@@ -34,6 +34,8 @@ export interface Journal {
   replaced: string[];
   /** Folders above a new destination that this run created (outermost first), removed when it is undone. */
   createdFolders: string[];
+  /** The locks the run held (removed with its journal once it is dead). */
+  locks: string[];
   /** The workspace root's manifest, edited in place: its bytes before and after (base64). */
   manifest?: { path: string; before: string; after: string };
 }
@@ -81,6 +83,9 @@ export function journalProblem(value: unknown, id: string): string | undefined {
   if (!Array.isArray(journal.replaced) || !journal.replaced.every((file) => journal.files!.includes(file))) return 'it replaces a file it does not write';
   if (!Array.isArray(journal.createdFolders) || !journal.createdFolders.every((folder) => isCanonical(folder) && isAbove(folder, journal.destination!))) {
     return 'a created folder is not above the destination';
+  }
+  if (!Array.isArray(journal.locks) || !journal.locks.every((lock) => isCanonical(lock) && /^\.create-freestanding-[0-9a-f]{16}\.lock$/.test(basename(lock)))) {
+    return 'a lock is not one of ours';
   }
   const manifest = journal.manifest;
   if (manifest !== undefined) {

@@ -71,6 +71,9 @@ const writable = (folder: string): boolean => {
   }
 };
 
+/** No folder to hold the lock is writable (the write itself would fail too). */
+export class LockFolderUnwritable extends UsageError {}
+
 /** The nearest existing folder above `path`, if writable; else `path` itself when it is a writable folder. */
 export function lockFolderFor(path: string): string {
   let above = dirname(path);
@@ -91,7 +94,7 @@ export function lockFolderFor(path: string): string {
     // Missing: the folder above decides.
   }
   if (isFolder && writable(path)) return path;
-  throw new UsageError(`${showPath(isFolder ? path : above)} is not writable; choose a directory you can write to, or change its permissions`);
+  throw new LockFolderUnwritable(`${showPath(isFolder ? path : above)} is not writable; choose a directory you can write to, or change its permissions`);
 }
 
 interface Owner { pid: number; uid?: number; mtimeMs: number }
@@ -178,6 +181,12 @@ function removeStale(path: string, stalePid: number): boolean {
     }
   }
   return true;
+}
+
+/** Removes the lock at `lockPath` if it is still that of `pid` and `pid` is gone: the lock of a killed run, named by its journal. */
+export function removeLockOf(lockPath: string, pid: number): void {
+  const owner = readOwner(lockPath);
+  if (owner && owner.pid === pid && isStale(owner)) removeStale(lockPath, pid);
 }
 
 export interface Lock {

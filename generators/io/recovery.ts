@@ -8,6 +8,7 @@
 import { dirname } from 'node:path';
 import { discardStaging, rollForward } from './commit.js';
 import { killedRuns, removeJournal, type Journal } from './journal.js';
+import { removeLockOf } from './lock.js';
 
 export interface RecoveryScope {
   /** This run's canonical destination. */
@@ -32,6 +33,7 @@ export function recoverKilledRuns(scope: RecoveryScope): string[] {
         continue; // its journal stays, so that nothing it names is forgotten
       }
     }
+    for (const lock of journal.locks) removeLockOf(lock, Number.parseInt(journal.id, 10));
     removeJournal(journal.id);
   }
   return notes;

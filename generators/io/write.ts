@@ -18,10 +18,10 @@ import { dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { RenderedFile } from '../core/render.js';
 import { commit, CommitConflict, discardStaging } from './commit.js';
-import { checkDestination, checked, locateDestination, type CheckedDestination } from './destination.js';
-import { describeFsError, showPath } from './fs-errors.js';
+import { checkDestination, checked, locateDestination, refuseUnwritable, type CheckedDestination } from './destination.js';
+import { asUsageError, describeFsError, showPath } from './fs-errors.js';
 import { recordJournal, removeJournal, type Journal } from './journal.js';
-import { acquireLock, type Lock } from './lock.js';
+import { acquireLock, LockFolderUnwritable, type Lock } from './lock.js';
 import { recoverKilledRuns } from './recovery.js';
 import { beginWrite, endWrite, InterruptedError, letSignalsIn, type Interruption } from './signals.js';
 import { makeFolders, stagingId, stagingName, writeExclusive } from './staging.js';
@@ -67,18 +67,25 @@ export async function writeProject(
   let written: string | undefined;
   try {
     const located = locateDestination(directory);
+    // A destination closed to us is refused before its lock, which would only keep others out.
+    if (located.state !== 'missing') checked(() => refuseUnwritable(located.path));
     const destinationLock = checked(() => acquireLock(located.path, `to ${showPath(located.path)}`, startedAt));
     locks.push(destinationLock);
     let manifest: string | undefined;
-    if (workspace?.contents !== undefined) {
-      const edited = checked(() => realpathSync(workspace.manifest));
-      manifest = edited;
-      locks.push(checked(() => acquireLock(edited, `to the workspace root ${showPath(workspace.manifest)}`, startedAt)));
+    if (workspace) {
+      const root = checked(() => realpathSync(workspace.manifest));
+      if (workspace.contents !== undefined) manifest = root;
+      try {
+        locks.push(acquireLock(root, `to the workspace root ${showPath(workspace.manifest)}`, startedAt));
+      } catch (error) {
+        // A root that lists the crate already is only read: a folder closed to us is no reason to stop.
+        if (manifest !== undefined || !(error instanceof LockFolderUnwritable)) throw asUsageError(error);
+      }
     }
     const notes = checked(() => recoverKilledRuns({ destination: located.path, manifest }));
     const destination = checkDestination(directory, files, force, destinationLock.path);
     if (manifest !== undefined) checked(() => accessSync(manifest, constants.W_OK));
-    await write(destination, files, workspace, interruption);
+    await write(destination, files, workspace, locks.map((lock) => lock.path), interruption);
     written = destination.path;
     await letSignalsIn(); // a signal sent during the synchronous commit is handled now, and reported
     if (interruption.signal) throw new InterruptedError(interruption.signal, destination.path);
@@ -89,7 +96,7 @@ export async function writeProject(
   }
 }
 
-async function write(destination: CheckedDestination, files: RenderedFile[], workspace: WorkspaceEdit | undefined, interruption: Interruption): Promise<void> {
+async function write(destination: CheckedDestination, files: RenderedFile[], workspace: WorkspaceEdit | undefined, locks: string[], interruption: Interruption): Promise<void> {
   const id = stagingId();
   const inPlace = destination.state !== 'missing';
   const journal: Journal = {
@@ -101,6 +108,7 @@ async function write(destination: CheckedDestination, files: RenderedFile[], wor
     files: files.map((file) => file.path),
     replaced: destination.replaced,
     createdFolders: destination.missingFolders.slice(0, -1),
+    locks,
   };
   const created: string[] = [];
   let recorded = false;
