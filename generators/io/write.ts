@@ -24,7 +24,7 @@ import { resolveDestination } from './paths.js';
 import {
   isStagingName, makeFolders, moveInPlace, stagingId, stagingName, sweepStaging, writeExclusive, type Journal,
 } from './staging.js';
-import { currentWorkspaceText, ensureMember, type WorkspaceEdit } from './workspace.js';
+import { currentWorkspaceText, type WorkspaceEdit } from './workspace.js';
 
 /** The system's realpath(3): one call, where Node's JavaScript one lstats every component of the path. */
 const realpathSync = realpathSyncInJs.native;
@@ -293,7 +293,7 @@ export async function writeProject(
     }
     const parent = dirname(first.path);
     const sweepFolders = [parent, first.path, ...(workspace ? [dirname(workspace.manifest)] : [])];
-    await sweepStaging(sweepFolders, ensureMember).catch((error: unknown) => {
+    await sweepStaging(sweepFolders, async () => {}).catch((error: unknown) => {
       throw asUsageError(error);
     });
     const destination = checked(() => checkDestination(directory, files, force));
