@@ -112,9 +112,54 @@ describe('members that would break the workspace are refused before anything is 
     expectRefusal(refused, /package named "util".*crates\/util/);
     expect((await metadata(dir)).exitCode).toBe(0);
   });
+  it('refuses a crate named like a member\'s path dependency, which cargo makes a member too', async ({ skip }) => {
+    if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
+    const manifest = `[workspace]\nresolver = "2"\nmembers = ["crates/app"]\n${profiles}`;
+    const dir = root(manifest);
+    makePackage(dir, 'crates/app', 'app', '\n[target.\'cfg(unix)\'.dependencies]\nkernel = { path = "../../libs/kernel" }\n');
+    makePackage(dir, 'libs/kernel', 'kernel');
+    expect((await metadata(dir)).exitCode).toBe(0);
+    const result = await runCli([join(dir, 'tools', 'kernel'), '-y', '-t', 'linux']);
+    expectRefusal(result, /package named "kernel" \(libs\/kernel\)/);
+    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(manifest);
+  });
+
+  it('refuses a crate named like the root package', async ({ skip }) => {
+    if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
+    const manifest = `[package]\nname = "monorepo"\nversion = "0.1.0"\nedition = "2021"\n\n[workspace]\nresolver = "2"\nmembers = []\n${profiles}`;
+    const dir = root(manifest);
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'lib.rs'), '');
+    const result = await runCli([join(dir, 'crates', 'monorepo'), '-y', '-t', 'linux']);
+    expectRefusal(result, /package named "monorepo" \(the root package\)/);
+    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(manifest);
+  });
 });
 
 describe('members matched as cargo matches them', () => {
+  it('passes over a root that excludes the crate and joins the workspace above it, as cargo does', async ({ skip }) => {
+    if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
+    const dir = root(`[workspace]\nresolver = "2"\nmembers = []\n${profiles}`);
+    mkdirSync(join(dir, 'inner'));
+    writeFileSync(join(dir, 'inner', 'Cargo.toml'), '[workspace]\nresolver = "2"\nexclude = ["new"]\n');
+    const result = await runCli([join(dir, 'inner', 'new'), '-y', '-t', 'linux']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect((parse(readFileSync(join(dir, 'Cargo.toml'), 'utf8')) as any).workspace.members).toEqual(['inner/new']);
+    const build = await cargo(join(dir, 'inner', 'new'), ['build', '--offline']);
+    expect(build.exitCode, build.stderr).toBe(0);
+  });
+
+  it('takes a path a glob covers but exclude names as excluded (globs are not explicit members): the crate builds alone', async ({ skip }) => {
+    if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
+    const manifest = '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\nexclude = ["crates/new"]\n';
+    const dir = root(manifest);
+    const result = await runCli([join(dir, 'crates', 'new'), '-y', '-t', 'linux']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(manifest);
+    const build = await cargo(join(dir, 'crates', 'new'), ['build', '--offline']);
+    expect(build.exitCode, build.stderr).toBe(0);
+  });
+
   it.skipIf(process.platform === 'win32')('adds a\\b although "a/b" is listed: on Unix a backslash is part of the name', async ({ skip }) => {
     if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
     const dir = root(`[workspace]\nresolver = "2"\nmembers = ["a/b"]\n${profiles}`);

@@ -134,16 +134,14 @@ function parseToml(parse: Parse, path: string, text: string): Table {
   }
 }
 
-/** A manifest read as data, or undefined when it is absent; `lenient` skips one that is not UTF-8 or TOML. */
-function readManifest(path: string, parse: Parse, lenient = false): { text: string; bytes: Buffer; table: Table } | undefined {
+/** A member's manifest as data, or undefined when it is absent or not UTF-8 TOML (a FIFO or device is still refused). */
+function readMemberManifest(path: string, parse: Parse): Table | undefined {
   const bytes = readManifestBytes(path);
-  if (!bytes) return undefined;
+  if (!bytes || !isUtf8(bytes)) return undefined;
   try {
-    const text = manifestText(path, bytes);
-    return { text, bytes, table: parseToml(parse, path, text) };
-  } catch (error) {
-    if (lenient && error instanceof UsageError) return undefined;
-    throw error;
+    return parse(bytes.toString('utf8')) as Table;
+  } catch {
+    return undefined;
   }
 }
 
@@ -339,11 +337,11 @@ function existingMembers(rootDir: string, root: Table, destination: string, pars
     seen.add(path);
     if (path !== '.' && isExcluded(root, path)) continue;
     // A member cargo cannot read breaks the workspace already; its names cannot be known, so it is passed over.
-    const manifest = path === '.' ? { table: root } : readManifest(join(dir, 'Cargo.toml'), parse, true);
-    if (!manifest) continue;
-    const names = memberNames(path, dir, manifest.table);
+    const table = path === '.' ? root : readMemberManifest(join(dir, 'Cargo.toml'), parse);
+    if (!table) continue;
+    const names = memberNames(path, dir, table);
     if (names) found.push(names);
-    for (const dependency of pathDependencies(manifest.table)) {
+    for (const dependency of pathDependencies(table)) {
       const relativeToRoot = relative(rootDir, join(dir, dependency)).split(sep).join('/');
       if (relativeToRoot !== '' && !relativeToRoot.startsWith('..') && !posix.isAbsolute(relativeToRoot)) queue.push(relativeToRoot);
     }
