@@ -160,6 +160,16 @@ describe('members matched as cargo matches them', () => {
     expect(build.exitCode, build.stderr).toBe(0);
   });
 
+  it.skipIf(process.platform === 'win32')('writes a folder name with DEL (which TOML forbids raw) as an escape cargo reads', async ({ skip }) => {
+    if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
+    const dir = root(`[workspace]\nresolver = "2"\nmembers = []\n${profiles}`);
+    const result = await runCli([join(dir, 'odd\x7fname'), '-y', '-t', 'linux', '--name', 'odd']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toContain('members = ["odd\\u007fname"]');
+    const fromMember = await metadata(join(dir, 'odd\x7fname'));
+    expect(fromMember.exitCode, fromMember.stderr).toBe(0);
+  });
+
   it.skipIf(process.platform === 'win32')('adds a\\b although "a/b" is listed: on Unix a backslash is part of the name', async ({ skip }) => {
     if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
     const dir = root(`[workspace]\nresolver = "2"\nmembers = ["a/b"]\n${profiles}`);

@@ -543,6 +543,9 @@ const canonical = (value: unknown): string => JSON.stringify(value, (_key, item:
     ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     : item));
 
+/** A TOML basic string: JSON's escapes, and DEL too, which TOML forbids raw and JSON leaves as it is. */
+const tomlString = (value: string): string => JSON.stringify(value).replaceAll('\x7f', '\\u007f');
+
 /**
  * `text` with `member` appended to workspace.members, checked by parsing: the
  * result must read as the same data with exactly that one item more. Only
@@ -555,7 +558,7 @@ export function addMember(text: string, member: string, parse: Parse): string {
   const wanted = canonical(expected);
   // The BOM is set aside so that `^` finds a header on the first line, and put back as it was.
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-  for (const candidate of candidateEdits(text.slice(bom.length), JSON.stringify(member))) {
+  for (const candidate of candidateEdits(text.slice(bom.length), tomlString(member))) {
     try {
       if (canonical(parse(bom + candidate)) === wanted) return bom + candidate;
     } catch {
