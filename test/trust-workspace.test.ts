@@ -114,14 +114,19 @@ describe('members that would break the workspace are refused before anything is 
   });
   it('refuses a crate named like a member\'s path dependency, which cargo makes a member too', async ({ skip }) => {
     if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
-    const manifest = `[workspace]\nresolver = "2"\nmembers = ["crates/app"]\n${profiles}`;
+    const manifest = `[workspace]\nresolver = "2"\nmembers = ["crates/app"]\n\n[workspace.dependencies]\nloader = { path = "libs/loader" }\n${profiles}`;
     const dir = root(manifest);
-    makePackage(dir, 'crates/app', 'app', '\n[target.\'cfg(unix)\'.dependencies]\nkernel = { path = "../../libs/kernel" }\n');
+    makePackage(dir, 'crates/app', 'app', '\n[dependencies]\nloader = { workspace = true }\n\n[target.\'cfg(unix)\'.dependencies]\nkernel = { path = "../../libs/kernel" }\n');
     makePackage(dir, 'libs/kernel', 'kernel');
-    expect((await metadata(dir)).exitCode).toBe(0);
-    const result = await runCli([join(dir, 'tools', 'kernel'), '-y', '-t', 'linux']);
-    expectRefusal(result, /package named "kernel" \(libs\/kernel\)/);
-    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(manifest);
+    makePackage(dir, 'libs/loader', 'loader');
+    const listed = await metadata(dir);
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    expect(packageNames(listed.stdout)).toEqual(['app', 'kernel', 'loader']);
+    for (const name of ['kernel', 'loader']) {
+      const result = await runCli([join(dir, 'tools', name), '-y', '-t', 'linux']);
+      expectRefusal(result, new RegExp(`package named "${name}" \\(libs/${name}\\)`));
+      expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(manifest);
+    }
   });
 
   it('refuses a crate named like the root package', async ({ skip }) => {

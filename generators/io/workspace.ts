@@ -93,15 +93,20 @@ function readManifestBytes(path: string): Buffer | undefined {
     // O_NONBLOCK: a FIFO swapped in after the stat opens at once instead of waiting for a writer.
     const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
     try {
-      refuseIrregular(path, fstatSync(fd));
-      const buffer = Buffer.alloc(maxManifestBytes + 1);
-      let length = 0;
-      for (let read = -1; read !== 0 && length < buffer.length;) {
-        read = readSync(fd, buffer, length, buffer.length - length, null);
-        length += read;
+      const opened = fstatSync(fd);
+      refuseIrregular(path, opened);
+      // Read to the end, in case it grew since the stat, but never past the limit.
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const chunk = Buffer.allocUnsafe(Math.min(Math.max(opened.size + 1, 65_536), maxManifestBytes + 1 - total));
+        const read = readSync(fd, chunk, 0, chunk.length, null);
+        if (read === 0) break;
+        chunks.push(chunk.subarray(0, read));
+        total += read;
+        if (total > maxManifestBytes) refuse(`${showPath(path)} grew over the 4 MiB a Cargo.toml may have here while it was read; generate again`);
       }
-      if (length > maxManifestBytes) refuse(`${showPath(path)} grew over the 4 MiB a Cargo.toml may have here while it was read; generate again`);
-      return buffer.subarray(0, length);
+      return Buffer.concat(chunks, total);
     } finally {
       closeSync(fd);
     }
@@ -306,15 +311,27 @@ function statMaybe(path: string): Stats | undefined {
   }
 }
 
-/** Path dependencies of a member: cargo makes those inside the root members too. */
-function pathDependencies(table: Table): string[] {
+/**
+ * A member's path dependencies as absolute paths (cargo makes those inside
+ * the root members too), `dep = { workspace = true }` read from the root's
+ * [workspace.dependencies], whose paths are relative to the root.
+ */
+function pathDependencies(table: Table, dir: string, rootDir: string, root: Table): string[] {
+  const inherited = isTable((root.workspace as Table).dependencies) ? (root.workspace as Table).dependencies as Table : {};
   const sections = [table, ...Object.values(isTable(table.target) ? table.target : {}).filter(isTable)];
   const paths: string[] = [];
   for (const section of sections) {
     for (const key of ['dependencies', 'dev-dependencies', 'build-dependencies', 'dev_dependencies', 'build_dependencies']) {
       const deps = section[key];
       if (!isTable(deps)) continue;
-      for (const dep of Object.values(deps)) if (isTable(dep) && typeof dep.path === 'string') paths.push(dep.path);
+      for (const [depName, dep] of Object.entries(deps)) {
+        if (!isTable(dep)) continue;
+        if (typeof dep.path === 'string') paths.push(join(dir, dep.path));
+        else if (dep.workspace === true) {
+          const shared = inherited[depName];
+          if (isTable(shared) && typeof shared.path === 'string') paths.push(join(rootDir, shared.path));
+        }
+      }
     }
   }
   return paths;
@@ -341,9 +358,10 @@ function existingMembers(rootDir: string, root: Table, destination: string, pars
     if (!table) continue;
     const names = memberNames(path, dir, table);
     if (names) found.push(names);
-    for (const dependency of pathDependencies(table)) {
-      const relativeToRoot = relative(rootDir, join(dir, dependency)).split(sep).join('/');
-      if (relativeToRoot !== '' && !relativeToRoot.startsWith('..') && !posix.isAbsolute(relativeToRoot)) queue.push(relativeToRoot);
+    for (const dependency of pathDependencies(table, dir, rootDir, root)) {
+      const relativeToRoot = relative(rootDir, dependency).split(sep).join('/');
+      const outside = relativeToRoot === '..' || relativeToRoot.startsWith('../') || posix.isAbsolute(relativeToRoot) || /^[a-zA-Z]:/.test(relativeToRoot);
+      if (relativeToRoot !== '' && !outside) queue.push(relativeToRoot);
     }
   }
   return found;
@@ -352,16 +370,16 @@ function existingMembers(rootDir: string, root: Table, destination: string, pars
 /** Refuses a crate named `name` whose package, library or binary name a member of the workspace already has. */
 function refuseCollisions(manifest: string, members: MemberNames[], name: string): void {
   const lib = name.replaceAll('-', '_');
-  const shown = (member: MemberNames) => (member.path === '.' ? 'the root package' : member.path);
+  const shown = (member: MemberNames) => (member.path === '.' ? 'the root package' : showPath(member.path));
   for (const member of members) {
     if (member.package === name) {
       refuse(`the workspace ${showPath(manifest)} already has a package named "${name}" (${shown(member)}), and cargo refuses two packages of one name; choose another crate name (nothing was written)`);
     }
     if (member.lib === lib) {
-      refuse(`a library named ${lib} is already in the workspace, in ${shown(member)} (package "${member.package}"): cargo would build both into one file (output filename collision); choose another crate name (nothing was written)`);
+      refuse(`a library named ${lib} is already in the workspace, in ${shown(member)} (package ${JSON.stringify(member.package)}): cargo would build both into one file (output filename collision); choose another crate name (nothing was written)`);
     }
     if (member.bins.includes(name)) {
-      refuse(`a binary named "${name}" is already in the workspace, in ${shown(member)} (package "${member.package}"): cargo would build both into one file (output filename collision); choose another crate name (nothing was written)`);
+      refuse(`a binary named "${name}" is already in the workspace, in ${shown(member)} (package ${JSON.stringify(member.package)}): cargo would build both into one file (output filename collision); choose another crate name (nothing was written)`);
     }
   }
 }
@@ -582,7 +600,7 @@ function editFor(manifest: string, text: string, table: Table, member: string, p
   try {
     return addMember(text, member, parse);
   } catch (error) {
-    throw new UsageError(`could not add "${member}" to workspace.members in ${showPath(manifest)} (${(error as Error).message}); add it by hand, then generate again allowing the non-empty directory`);
+    throw new UsageError(`could not add ${JSON.stringify(member)} to workspace.members in ${showPath(manifest)} (${(error as Error).message}); add it by hand, then generate again allowing the non-empty directory`);
   }
 }
 
