@@ -195,6 +195,7 @@ describe('root manifests cargo accepts are edited byte for byte; what cargo refu
     ["['workspace']", Buffer.from(`['workspace']\nresolver = "2"\n${profiles}`)],
     ['[ "workspace" ]', Buffer.from(`# root\n[ "workspace" ] # quoted\nresolver = "2"\nmembers = [ ]\n${profiles}`)],
     ['spaces inside a one-line array', Buffer.from(`[workspace]\nresolver = "2"\nmembers = [ "crates/a" ,  ]   # kept\n${profiles}`)],
+    ['tabs, CRLF, UTF-8 comments, no final newline', Buffer.from(`# racine: café ☕\r\n[workspace]\t# é\r\nresolver = "2"\r\nmembers = [\t"crates/a"\t]\t\r\n${profiles.replaceAll('\n', '\r\n')}# fin`)],
     ['"workspace".members dotted and quoted', Buffer.from(`"workspace".resolver = "2"\n"workspace".members = ["crates/a"]\n${profiles}`)],
   ];
   it.for(accepted)('%s: the crate is added, every other byte kept, cargo reads it', async ([, manifest], { skip }) => {
