@@ -590,7 +590,7 @@ function profileWarning(table: Table, manifest: string): string | undefined {
   const profile = (table.profile ?? {}) as Record<string, { panic?: unknown } | undefined>;
   const missing = ['dev', 'release'].filter((name) => profile[name]?.panic !== 'abort');
   if (missing.length === 0) return undefined;
-  return `${manifest} sets the profiles of every member: add panic = "abort" to ${missing.map((name) => `[profile.${name}]`).join(' and ')} there, or host builds fail with "unwinding panics are not supported without std"`;
+  return `${showPath(manifest)} sets the profiles of every member: add panic = "abort" to ${missing.map((name) => `[profile.${name}]`).join(' and ')} there, or host builds fail with "unwinding panics are not supported without std"`;
 }
 
 /** The new manifest text, or undefined when the root already covers `member` (a glob finds it once it exists). */
@@ -632,9 +632,9 @@ export async function planWorkspaceEdit(projectDirectory: string, name?: string)
 export async function currentWorkspaceText(edit: WorkspaceEdit): Promise<string | undefined> {
   if (edit.contents === undefined) return undefined;
   const bytes = readManifestBytes(edit.manifest);
-  if (!bytes) refuse(`${showPath(edit.manifest)} disappeared while writing (another program removed it); retry`);
-  if (edit.originalBytes ? bytes!.equals(edit.originalBytes) : bytes!.toString('utf8') === edit.original) return edit.contents;
-  const text = manifestText(edit.manifest, bytes!);
+  if (!bytes) return refuse(`${showPath(edit.manifest)} disappeared while writing (another program removed it); retry`);
+  if (edit.originalBytes ? bytes.equals(edit.originalBytes) : bytes.toString('utf8') === edit.original) return edit.contents;
+  const text = manifestText(edit.manifest, bytes);
   const parse = await loadParser();
   return editFor(edit.manifest, text, parseToml(parse, edit.manifest, text), edit.member, parse);
 }
