@@ -61,7 +61,7 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
   const [{ planWorkspaceEdit }, { checkDestination }, { writeProject }] = await Promise.all([
     import('./io/workspace.js'), import('./io/destination.js'), import('./io/write.js'),
   ]);
-  const workspace = await planWorkspaceEdit(answers.directory);
+  const workspace = await planWorkspaceEdit(answers.directory, answers.name);
   const { plan, files } = planAndRender(answers, { templates: options.templates, inWorkspace: Boolean(workspace) });
   if (options.dryRun) {
     // Everything the write checks, so a dry run refuses exactly what a real run would.

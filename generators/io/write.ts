@@ -122,12 +122,16 @@ async function write(destination: CheckedDestination, files: RenderedFile[], wor
     }
     if (inPlace) await mkdirAsync(journal.staging);
     await stageFiles(inPlace ? join(journal.staging, 'new') : journal.staging, files, interruption);
-    const manifestText = workspace ? await currentWorkspaceText(workspace) : undefined;
-    if (interruption.signal) throw new InterruptedError(interruption.signal);
-    if (workspace && manifestText !== undefined) {
+    if (workspace?.contents !== undefined) {
+      // The edit is made again if the root changed since it was planned; read around it, so it is of these bytes.
       const before = readFileSync(workspace.manifest);
-      journal.manifest = { path: realpathSync(workspace.manifest), before: before.toString('base64'), after: Buffer.from(manifestText).toString('base64') };
+      const manifestText = await currentWorkspaceText(workspace);
+      if (!readFileSync(workspace.manifest).equals(before)) throw new CommitConflict(workspace.manifest, 'was changed by another program while writing');
+      if (manifestText !== undefined) {
+        journal.manifest = { path: realpathSync(workspace.manifest), before: before.toString('base64'), after: Buffer.from(manifestText).toString('base64') };
+      }
     }
+    if (interruption.signal) throw new InterruptedError(interruption.signal);
     // The commit point, then the commit: synchronous from here on, so no signal handler runs in the middle.
     journal.phase = 'commit';
     recordJournal(journal);
