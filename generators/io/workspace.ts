@@ -86,7 +86,7 @@ function readManifestBytes(path: string): Buffer | undefined {
       stats = statSync(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined; // none, or a dangling link: cargo skips it too
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return undefined; // none, or a dangling link: cargo skips it too (a name too long is the destination check's to word)
       throw error;
     }
     refuseIrregular(path, stats);
