@@ -86,6 +86,21 @@ export function refuseUnwritable(folder: string): void {
 const userEntries = (directory: string, ownLock?: string) => readdirSync(directory).filter((name) => name !== '.git' && join(directory, name) !== ownLock);
 
 /**
+ * Refuses a generated path that could leave the destination or reach into its
+ * repository: absolute, with `..` or `.` segments, or under `.git/` (a file
+ * there, such as `.git/config` or a hook, is a command git runs).
+ */
+function refuseUnsafePaths(files: RenderedFile[]): void {
+  for (const { path } of files) {
+    const parts = path.split('/');
+    if (path === '' || path.startsWith('/') || path.includes('\0') || parts.some((part) => part === '' || part === '.' || part === '..')) {
+      refuse(`the generated path ${JSON.stringify(path)} would leave the destination; fix the template that names it (nothing was written)`);
+    }
+    if (parts[0].toLowerCase() === '.git') refuse(`the generated path ${JSON.stringify(path)} is inside .git/, which holds git's own files and commands; remove it from your templates (nothing was written)`);
+  }
+}
+
+/**
  * Refuses a generated path that passes through a link, a file where a folder
  * must go, or a folder where a file must go; returns the generated files that exist.
  */
@@ -127,6 +142,7 @@ export function locateDestination(directory: string): CheckedDestination {
 }
 
 function inspect(directory: string, content?: { files: RenderedFile[]; force: boolean; ownLock?: string }): CheckedDestination {
+  if (content) refuseUnsafePaths(content.files);
   {
     const requested = resolveDestination(directory);
     refuseLongPath(requested);
