@@ -136,7 +136,8 @@ function checkProjectPath(path: string, where: string): void {
   if (path === '' || /[\\\u0000-\u001f\u007f]/.test(path) || parts.some((part) => part === '' || part === '.' || part === '..')) {
     fail(where, `files."${path}" must be a relative path inside the step folder (no "..", "." or empty parts, no backslashes or control characters)`);
   }
-  if (parts.some((part) => part.toLowerCase() === '.git')) fail(where, `files."${path}": a course never writes into .git (git makes the repository itself); choose another path`);
+  // Any case, and as Windows reads names (trailing dots and spaces dropped, the 8.3 name GIT~1).
+  if (parts.some((part) => ['.git', 'git~1'].includes(part.toLowerCase().replace(/[. ]+$/, '')))) fail(where, `files."${path}": a course never writes into .git (git makes the repository itself); choose another path`);
 }
 
 function str(table: Table, key: string, where: string, required: true): string;
