@@ -6,15 +6,15 @@
  * produced for real, an author's own course, a broken override, `--emit git`.
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, runCli, scratch } from './support/cli.js';
+import { cliPath, repoRoot, runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools, toolchainNeeds, xcargo } from './support/tools.js';
 
-// One target directory per toolchain for every course test (verify adds "-cross" for the cross cargo).
-const env = { CARGO_TARGET_DIR: join(tmpdir(), 'cf-course-target') };
+// One target directory per toolchain for every course test (verify adds "-cross" for the cross cargo),
+// in this checkout: other checkouts on the machine run their own tests at the same time.
+const env = { CARGO_TARGET_DIR: join(repoRoot, 'node_modules', '.cache', 'cf-course-target') };
 const rustup = () => missingTools(toolchainNeeds.rustup);
 const cross = () => missingTools([...toolchainNeeds.rustup, ...toolchainNeeds.xcargo, { command: 'lld-link', args: ['--version'], install: 'scripts/setup-toolchain.sh' }, { command: 'clang-16', args: ['--version'], install: 'scripts/setup-toolchain.sh' }]);
 const git = () => missingTools([{ command: 'git', args: ['--version'], install: 'apt-get install git' }]);

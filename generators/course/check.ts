@@ -1,11 +1,20 @@
 /**
- * `check`: where a student's crate is in the course. Builds it (never runs it:
- * `_start` may loop forever), with `cargo test --no-run` when the build passes,
- * then names the step whose outcome and files fit best, or a known side path.
+ * `check`: where a student's crate is in the course. Builds it with
+ * `cargo build`, and `cargo test --no-run` when the build passes (the program
+ * itself never runs: `_start` may loop forever), then names the step whose
+ * outcome and files fit best, or a known side path.
+ *
+ * A cargo build runs code of the crate: its build scripts (build.rs) and
+ * procedural macros, its dependencies', and a linker or rustc its
+ * .cargo/config.toml names. The rustc wrappers (RUSTC_WRAPPER,
+ * RUSTC_WORKSPACE_WRAPPER, build.rustc-wrapper) are switched off; the rest
+ * cannot be without changing what is built, and the help says so.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { showPath } from '../io/fs-errors.js';
+import { limits, readRegular } from './read.js';
 import { describeToolchain, linkers, runCargo, splitCommand, thisOs } from './cargo.js';
 import { matchDiagnostics, matchedLine, type BuildOutput, type Diagnostic } from './diagnostics.js';
 import { expectationFor, type Course, type CourseOs } from './manifest.js';
@@ -45,6 +54,18 @@ export function sidePaths(diagnostics: Diagnostic[], under: 'build' | 'test'): S
   return found.filter((path, index) => found.findIndex((other) => other.id === path.id) === index);
 }
 
+/** A file of the student's crate as text, when it is a regular file of a sane size (a link to /dev/zero is not read). */
+function studentFile(path: string): string | undefined {
+  try {
+    return readRegular(path, limits.fileBytes, lstatSync(path)).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wrappers around rustc, from the environment or the crate's config: off (an empty value means none). */
+const noWrappers = { RUSTC_WRAPPER: '', RUSTC_WORKSPACE_WRAPPER: '', CARGO_BUILD_RUSTC_WRAPPER: '', CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER: '' };
+
 /** The lines that carry meaning: no blanks, no comments, trimmed. */
 function significantLines(text: string): string[] {
   return text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('//') && !line.startsWith('#') || line.startsWith('#!') || line.startsWith('#['));
@@ -57,8 +78,8 @@ function similarity(crate: string, state: StepState): number {
   for (const [path, contents] of state.files) {
     if (path === '.gitignore') continue;
     for (const line of significantLines(contents)) theirs.add(`${path}:${line}`);
-    const own = join(crate, path);
-    if (existsSync(own)) for (const line of significantLines(readFileSync(own, 'utf8'))) mine.add(`${path}:${line}`);
+    const own = studentFile(join(crate, path));
+    if (own !== undefined) for (const line of significantLines(own)) mine.add(`${path}:${line}`);
   }
   const union = new Set([...mine, ...theirs]);
   const common = [...mine].filter((line) => theirs.has(line)).length;
@@ -88,20 +109,21 @@ function fit(state: StepState, output: BuildOutput, os: CourseOs, release: strin
 
 export async function checkCrate(course: Course, directory: string, log: (line: string) => void = () => {}): Promise<CheckResult> {
   const crate = resolve(directory);
-  if (!existsSync(join(crate, 'Cargo.toml'))) throw new UsageError(`no Cargo.toml in ${crate}; run check in your crate's folder or name it`);
+  const manifest = studentFile(join(crate, 'Cargo.toml'));
+  if (manifest === undefined) throw new UsageError(`no Cargo.toml (a regular file) in ${showPath(crate)}; run check in your crate's folder or name it`);
   const os = thisOs();
   const host = await describeToolchain('cargo');
-  const edition = readFileSync(join(crate, 'Cargo.toml'), 'utf8').match(/^edition\s*=\s*"(\d+)"/m)?.[1] ?? '2021';
-  const name = readFileSync(join(crate, 'Cargo.toml'), 'utf8').match(/^name\s*=\s*"([^"]+)"/m)?.[1] ?? 'crate';
+  const edition = manifest.match(/^edition\s*=\s*"(\d+)"/m)?.[1] ?? '2021';
+  const name = manifest.match(/^name\s*=\s*"([^"]+)"/m)?.[1] ?? 'crate';
   const states = renderSteps(course, { name, edition, os });
   const targetDir = process.env.CARGO_TARGET_DIR ?? join(crate, 'target');
 
   log('cargo build');
-  const build = await runCargo('cargo build', { cwd: crate, cargo: 'cargo', targetDir });
+  const build = await runCargo('cargo build', { cwd: crate, cargo: 'cargo', targetDir, env: noWrappers });
   let test: BuildOutput | undefined;
   if (build.success) {
     log('cargo test --no-run');
-    test = await runCargo('cargo test', { cwd: crate, cargo: 'cargo', targetDir, noRun: true });
+    test = await runCargo('cargo test', { cwd: crate, cargo: 'cargo', targetDir, noRun: true, env: noWrappers });
   }
   const found = [...sidePaths(build.diagnostics, 'build'), ...(test ? sidePaths(test.diagnostics, 'test') : [])];
 

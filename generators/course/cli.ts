@@ -10,7 +10,7 @@ import { CancelledError, UsageError } from '../core/errors.js';
 import { thisOs } from './cargo.js';
 import { checkCrate, formatCheck } from './check.js';
 import { emitCourse, emitModes, folderFiles, checkDestination, type EmitMode } from './emit.js';
-import { courseOses, loadCourse, type CourseOs } from './manifest.js';
+import { courseOses, courseSubcommands, loadCourse, type CourseOs } from './manifest.js';
 import { renderSteps } from './steps.js';
 import { formatTable, verifyCourse } from './verify.js';
 
@@ -34,7 +34,12 @@ course verify: build every step with the cargo on PATH and check what the compil
   --step <id>          only this step (repeatable)
   --record             save each step's normalized output in the course's recorded/ folder
   --record-dir <dir>   save and compare recordings there instead
-check: build your crate (never run it) and say which step of the course it is at`;
+  A step runs cargo ${courseSubcommands.join(', ')} only; verify builds (and runs) the course's code.
+check: build your crate and say which step of the course it is at. It runs cargo build and
+  cargo test --no-run, never the program. A cargo build runs code of the crate, though:
+  its build scripts (build.rs) and procedural macros, its dependencies' too, and a linker or
+  rustc its .cargo/config.toml names; rustc wrappers (RUSTC_WRAPPER, build.rustc-wrapper)
+  are switched off. Check only a crate you would build yourself.`;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -105,7 +110,7 @@ async function runCourse(argv: string[]): Promise<number> {
   const states = renderSteps(course, { name, edition, os });
   const summary = { directory, os, edition, name, emit, steps: states.map((state) => ({ number: state.number, id: state.spec.id, slug: state.slug, title: state.spec.title, command: state.spec.command, expect: state.spec.expect })) };
   if (values['dry-run']) {
-    checkDestination(directory, values.force as boolean);
+    checkDestination(directory, values.force as boolean, course.title, states, emit);
     const files = emit === 'git' ? [] : folderFiles(course.title, states, emit);
     if (values.json) console.log(JSON.stringify({ dryRun: true, ...summary, files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })) }, null, 2));
     else {

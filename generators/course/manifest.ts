@@ -4,11 +4,14 @@
  * The built-in course is templates/course; an author's course is the same
  * format in a folder of their own, optionally overlaid with --templates.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { UsageError } from '../core/errors.js';
 import { templatesDir } from '../core/render.js';
+import { showPath } from '../io/fs-errors.js';
+import { splitCommand } from './cargo.js';
+import { limits, lstatInside, readInside, readRegular, refuseOutside } from './read.js';
 
 export const courseOses = ['linux', 'windows', 'macos'] as const;
 export type CourseOs = (typeof courseOses)[number];
@@ -79,6 +82,64 @@ function fail(where: string, what: string): never {
   throw new UsageError(`${where}: ${what}`);
 }
 
+/** A TOML table (not an array, a date or a scalar). */
+function asTable(value: unknown, where: string, what: string): Table {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) fail(where, `${what} must be a table`);
+  return value as Table;
+}
+
+function asArray(value: unknown, where: string, what: string): unknown[] {
+  if (!Array.isArray(value)) fail(where, `${what} must be an array of tables`);
+  return value;
+}
+
+/** The cargo subcommands a step may run: builds and runs in the step's folder, nothing that installs or publishes. */
+export const courseSubcommands = ['build', 'rustc', 'test', 'run', 'check'] as const;
+/** Cargo options that would read or write outside the step folder, or run a program named in config. */
+const cargoOptionsRefused = ['--manifest-path', '--target-dir', '--artifact-dir', '--out-dir', '--config', '--lockfile-path', '-Z'];
+/** rustc options (after `--` of `cargo rustc`) that write elsewhere or choose the linker program. */
+const rustcOptionsRefused = ['-o', '--out-dir', '--emit', '-L', '--sysroot', '-Clinker', '-Z'];
+
+/** A step's command: `cargo <allowed subcommand> …`, with none of the options above. */
+function checkCommand(command: string, where: string): void {
+  let words: string[];
+  try {
+    words = splitCommand(command);
+  } catch (error) {
+    fail(where, (error as Error).message);
+  }
+  const subcommand = words[1];
+  if (words[0] !== 'cargo' || !(courseSubcommands as readonly string[]).includes(subcommand)) {
+    fail(where, `command "${command}": a step runs cargo ${courseSubcommands.join(', ')} only (course verify runs nothing else)`);
+  }
+  const split = words.indexOf('--');
+  const cargoWords = split === -1 ? words.slice(2) : words.slice(2, split);
+  const after = split === -1 ? [] : words.slice(split + 1);
+  const hit = (list: string[], word: string) => list.find((option) => word === option || word.startsWith(option.startsWith('--') ? `${option}=` : option));
+  for (const word of cargoWords) {
+    const option = hit(cargoOptionsRefused, word);
+    if (option) fail(where, `command "${command}": ${option} is not for a course's step (it reaches outside the step folder)`);
+  }
+  if (subcommand === 'rustc') {
+    for (const [index, word] of after.entries()) {
+      // -C linker=… as one word or two.
+      const joined = word === '-C' ? `-C${after[index + 1] ?? ''}` : word;
+      const option = hit(rustcOptionsRefused, joined) ?? (/^-C\s*linker=/.test(joined) ? '-C linker' : undefined) ?? (/^--codegen[= ]linker=/.test(joined) ? '-C linker' : undefined);
+      if (option) fail(where, `command "${command}": rustc's ${option} is not for a course's step (it writes elsewhere or runs another program)`);
+    }
+  }
+}
+
+/** A step's project path: relative, inside the step folder, never into .git. */
+function checkProjectPath(path: string, where: string): void {
+  const parts = path.split('/');
+  if (path === '' || /[\\\u0000-\u001f\u007f]/.test(path) || parts.some((part) => part === '' || part === '.' || part === '..')) {
+    fail(where, `files."${path}" must be a relative path inside the step folder (no "..", "." or empty parts, no backslashes or control characters)`);
+  }
+  // Any case, and as Windows reads names (trailing dots and spaces dropped, the 8.3 name GIT~1).
+  if (parts.some((part) => ['.git', 'git~1'].includes(part.toLowerCase().replace(/[. ]+$/, '')))) fail(where, `files."${path}": a course never writes into .git (git makes the repository itself); choose another path`);
+}
+
 function str(table: Table, key: string, where: string, required: true): string;
 function str(table: Table, key: string, where: string, required?: false): string | undefined;
 function str(table: Table, key: string, where: string, required = false): string | undefined {
@@ -125,48 +186,60 @@ function diagnostics(value: unknown, where: string): DiagnosticSpec[] {
 export function parseCourse(text: string, manifestPath: string, roots: string[]): Course {
   let data: Table;
   try {
-    data = parse(text) as Table;
+    data = parse(text, { maxDepth: 32 }) as Table;
   } catch (error) {
     throw new UsageError(`${manifestPath}: not valid TOML: ${(error as Error).message.split('\n')[0]}`);
   }
-  const head = (data.course ?? {}) as Table;
+  const head = asTable(data.course ?? {}, manifestPath, '[course]');
   const rawSteps = data.steps;
   if (!Array.isArray(rawSteps) || rawSteps.length === 0) fail(manifestPath, 'no [[steps]]');
+  if (rawSteps.length > limits.steps) fail(manifestPath, `${rawSteps.length} steps, over the limit of ${limits.steps} steps a course may have`);
   const seen = new Set<string>();
+  const paths = new Set<string>();
   const steps = rawSteps.map((raw, index): StepSpec => {
-    const table = raw as Table;
     const where = `${manifestPath}: steps[${index}]`;
+    const table = asTable(raw, where, 'a step ([[steps]])');
     const id = str(table, 'id', where, true);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail(where, `id "${id}" must be lowercase letters, digits and dashes`);
     if (seen.has(id)) fail(where, `id "${id}" is used twice`);
     seen.add(id);
-    const files = (table.files ?? {}) as Table;
-    if (typeof files !== 'object' || Array.isArray(files)) fail(where, '"files" must be a table of "path" = "template"');
+    const files = asTable(table.files ?? {}, where, '"files" (a table of "path" = "template")');
+    if (Object.keys(files).length > limits.filesPerStep) fail(where, `${Object.keys(files).length} files, over the limit of ${limits.filesPerStep} a step may add`);
     for (const [path, template] of Object.entries(files)) {
-      if (typeof template !== 'string' || path.startsWith('/') || path.split('/').includes('..')) fail(where, `files."${path}" must name a template, inside the project`);
+      checkProjectPath(path, where);
+      if (typeof template !== 'string' || template === '') fail(where, `files."${path}" must name a template, a path in the course folder`);
+      refuseOutside(template, `${where}: files."${path}"`);
+      paths.add(path);
     }
     const os = str(table, 'os', where);
     if (os !== undefined && !(courseOses as readonly string[]).includes(os)) fail(where, `os must be one of ${courseOses.join(', ')}`);
     const expect = expectation(table.expect, where);
     const stepDiagnostics = diagnostics(table.diagnostics, `${where}.diagnostics`);
     if (expect === 'pass' && stepDiagnostics.length > 0) fail(where, 'a passing step declares no diagnostics');
-    const variants = ((table.variants ?? []) as Table[]).map((variant, n) => {
+    const variants = asArray(table.variants ?? [], where, '"variants"').map((raw, n) => {
       const here = `${where}.variants[${n}]`;
+      const variant = asTable(raw, here, 'a variant ([[steps.variants]])');
       const when = condition(variant.when, here);
       if (!when) fail(here, 'a variant needs "when"');
       return { when, expect: expectation(variant.expect, here), diagnostics: variant.diagnostics === undefined ? undefined : diagnostics(variant.diagnostics, here), note: str(variant, 'note', here) };
     });
+    if (table.links !== undefined && typeof table.links !== 'boolean') fail(where, '"links" must be true or false');
+    const target = str(table, 'target', where);
+    // It names a recordings folder too: a triple, never a path.
+    if (target !== undefined && !/^[A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*$/.test(target)) fail(where, `"target" must be a target triple such as thumbv7em-none-eabihf (got ${JSON.stringify(target)})`);
+    const command = str(table, 'command', where, true);
+    checkCommand(command, where);
     return {
       id,
       title: str(table, 'title', where, true),
-      command: str(table, 'command', where, true),
+      command,
       expect,
       files: files as Record<string, string>,
       diagnostics: stepDiagnostics,
       variants,
       links: table.links === true,
       os: os as CourseOs | undefined,
-      target: str(table, 'target', where),
+      target,
       missing_target: diagnostics(table.missing_target, `${where}.missing_target`),
       run: str(table, 'run', where),
       why: str(table, 'why', where, true),
@@ -174,28 +247,50 @@ export function parseCourse(text: string, manifestPath: string, roots: string[])
     };
   });
   if (Object.keys(steps[0].files).length === 0) fail(manifestPath, 'the first step must list the files of a complete project');
-  return { title: str(head, 'title', manifestPath, true), source: str(head, 'source', manifestPath), readme: str(head, 'readme', manifestPath), steps, roots, manifestPath };
+  // A path that is a file in one step and a folder in another cannot be written.
+  for (const path of paths) {
+    const parts = path.split('/');
+    for (let end = 1; end < parts.length; end++) {
+      if (paths.has(parts.slice(0, end).join('/'))) fail(manifestPath, `files."${parts.slice(0, end).join('/')}" is a file in one step and a folder (of "${path}") in another; rename one`);
+    }
+  }
+  const readme = str(head, 'readme', manifestPath);
+  if (readme !== undefined) refuseOutside(readme, `${manifestPath}: readme`);
+  return { title: str(head, 'title', manifestPath, true), source: str(head, 'source', manifestPath), readme, steps, roots, manifestPath };
+}
+
+/** Reads course.toml from the overlay (if it has one) or the course folder. */
+/** A folder the user named: its real path (the user chose it, links and all); what is inside is read without links. */
+function courseFolder(flag: string, value: string): string {
+  if (value === '') throw new UsageError(`--${flag} must name a folder (got an empty string)`);
+  let real: string;
+  try {
+    real = realpathSync.native(resolve(value));
+  } catch {
+    throw new UsageError(`--${flag} ${showPath(value)}: no such folder`);
+  }
+  if (!lstatSync(real).isDirectory()) throw new UsageError(`--${flag} ${showPath(value)} is not a folder`);
+  return real;
 }
 
 /** Reads course.toml from the overlay (if it has one) or the course folder. */
 export function loadCourse(options: { from?: string; templates?: string }): Course {
-  const base = options.from ? resolve(options.from) : builtInCourseDir;
-  if (!existsSync(join(base, 'course.toml'))) throw new UsageError(`no course.toml in ${base}; --from names a folder with a course.toml`);
+  const base = options.from !== undefined ? courseFolder('from', options.from) : builtInCourseDir;
   const roots = [base];
-  if (options.templates) {
-    const overlay = resolve(options.templates);
-    if (!existsSync(overlay)) throw new UsageError(`--templates ${options.templates}: no such folder`);
-    roots.unshift(overlay);
+  if (options.templates !== undefined) roots.unshift(courseFolder('templates', options.templates));
+  for (const root of roots) {
+    const found = lstatInside(root, 'course.toml', 'course.toml');
+    if (!found) continue;
+    return parseCourse(readRegular(found.path, limits.manifestBytes, found.stats).toString('utf8'), found.path, roots);
   }
-  const manifestPath = roots.map((root) => join(root, 'course.toml')).find((path) => existsSync(path))!;
-  return parseCourse(readFileSync(manifestPath, 'utf8'), manifestPath, roots);
+  throw new UsageError(`no course.toml in ${showPath(base)}; --from names a folder with a course.toml`);
 }
 
-/** A template's text: the first root that has it wins (an overlay replaces, or adds). */
+/** A template's text: the first root that has it wins (an overlay replaces, or adds); inside its root, a regular file, never a link. */
 export function readCourseTemplate(course: Course, template: string): { text: string; path: string } {
   for (const root of course.roots) {
-    const path = join(root, template);
-    if (existsSync(path)) return { text: readFileSync(path, 'utf8'), path };
+    const found = readInside(root, template, `${course.manifestPath}: template`);
+    if (found) return found;
   }
   throw new UsageError(`${course.manifestPath}: template ${template} not found in ${course.roots.join(' or ')}`);
 }

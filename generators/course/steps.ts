@@ -3,9 +3,10 @@
  * the step (overlaid on the previous step's), rendered strictly, and its README
  * (what changed as a diff of the real files, what to expect, why, what next).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTemplate } from '../core/render.js';
+import { lstatInside, readInside, refuseLongText } from './read.js';
 import { readCourseTemplate, stepsFor, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
 
 export interface CourseAnswers {
@@ -80,12 +81,13 @@ function describeDiagnostic(spec: DiagnosticSpec): string {
 /** The normalized compiler output recorded for this step: this OS's platforms first, then any. */
 function recordedOutput(course: Course, os: CourseOs, id: string): string | undefined {
   for (const root of course.roots) {
-    const dir = join(root, 'recorded');
-    if (!existsSync(dir)) continue;
-    const others = readdirSync(dir).filter((platform) => !recordedPlatforms(os).includes(platform)).sort();
+    // Read as the course's other files: inside its folder, no links, regular files only.
+    const dir = lstatInside(root, 'recorded', 'recorded/');
+    if (!dir?.stats.isDirectory()) continue;
+    const others = readdirSync(dir.path).filter((platform) => !recordedPlatforms(os).includes(platform)).sort();
     for (const platform of [...recordedPlatforms(os), ...others]) {
-      const path = join(dir, platform, `${id}.txt`);
-      if (existsSync(path)) return `Recorded on ${platform}:\n\n${fence('text', readFileSync(path, 'utf8').split('\n').filter((line) => !line.startsWith('# ')).join('\n').trim())}`;
+      const found = readInside(root, join('recorded', platform, `${id}.txt`), 'a recording');
+      if (found) return `Recorded on ${platform}:\n\n${fence('text', found.text.split('\n').filter((line) => !line.startsWith('# ')).join('\n').trim())}`;
     }
   }
   return undefined;
@@ -125,7 +127,9 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
     for (const [path, template] of Object.entries(spec.files)) {
       if (path === 'README.md') continue; // rendered below, with the step's story
       const { text } = readCourseTemplate(course, template);
-      files.set(path, renderCourseTemplate(template, text, context));
+      const rendered = renderCourseTemplate(template, text, context);
+      refuseLongText(`${template} (rendered)`, rendered);
+      files.set(path, rendered);
     }
     const slug = `${String(index + 1).padStart(2, '0')}-${spec.id}`;
     const previous = states.at(-1);

@@ -4,11 +4,15 @@
  * it can), no step may be a no-op. --record keeps the normalized output per
  * step and platform; a later run shows the diff when the wording changed.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../core/errors.js';
+import { showPath } from '../io/fs-errors.js';
+import { randomHex } from '../io/lock.js';
+import { makeFolders, writeExclusive } from '../io/staging.js';
+import { lstatInside, readInside } from './read.js';
 import { defaultLinker, describeCrossCargo, describeToolchain, hasCore, linkerConfig, linkers, runCargo, thisOs, type Toolchain } from './cargo.js';
 import { formatDiagnostic, matchDiagnostics, matchedLine, normalize, type Diagnostic } from './diagnostics.js';
 import { expectationFor, type Condition, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
@@ -55,11 +59,43 @@ function linksForOs(step: StepSpec): boolean {
     || step.diagnostics.some((spec) => spec.when?.os) || step.variants.some((variant) => variant.when.os);
 }
 
+/** A step's project in a fresh folder of the private work folder (its paths were checked to stay inside). */
 function writeStep(dir: string, state: StepState): void {
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
   for (const [path, contents] of state.files) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), contents);
+    makeFolders(dir, dirname(path));
+    writeExclusive(join(dir, path), contents);
+  }
+}
+
+/**
+ * The folder recordings of one platform go to: inside the recordings folder,
+ * reached without links (a link there would send --record's writes, or
+ * bring its reads, from elsewhere). `create`: made when missing.
+ */
+function recordingFolder(recordDir: string, platform: string, create: boolean): string | undefined {
+  const found = lstatInside(recordDir, platform, 'a recordings folder');
+  if (found && !found.stats.isDirectory()) throw new UsageError(`${showPath(found.path)} is not a folder; recordings go in ${showPath(recordDir)}/<platform>/`);
+  if (found || !create) return found?.path;
+  try {
+    makeFolders(recordDir, platform);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`${showPath(join(recordDir, platform))} is not a folder; recordings go in folders`);
+    throw error;
+  }
+  return join(recordDir, platform);
+}
+
+/** Replaces a recording: a new file of ours renamed over the name (never written through a link). */
+function writeRecording(path: string, text: string): void {
+  const temporary = join(dirname(path), `.create-freestanding-${process.pid}-${randomHex(8)}.tmp`);
+  writeExclusive(temporary, text);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
 }
 
@@ -83,7 +119,18 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
   }
   const linker = options.linker ?? defaultLinker(options.os, host, foreign);
   const osTriple = foreign ? options.triple ?? crossTriples[options.os] : host.host;
-  const recordDir = options.recordDir ?? join(course.roots.at(-1)!, 'recorded');
+  // Recordings: the course's recorded/ (inside its folder, not a link), or the folder --record-dir names.
+  let recordDir: string;
+  if (options.recordDir !== undefined) {
+    recordDir = resolve(options.recordDir);
+    if (options.record) mkdirSync(recordDir, { recursive: true });
+  } else {
+    const root = course.roots.at(-1)!;
+    const found = lstatInside(root, 'recorded', 'recorded/');
+    if (found && !found.stats.isDirectory()) throw new UsageError(`${showPath(found.path)} is not a folder; a course keeps its recordings in recorded/`);
+    if (!found && options.record) mkdirSync(join(root, 'recorded'));
+    recordDir = join(root, 'recorded');
+  }
   const work = mkdtempSync(join(tmpdir(), 'cf-course-'));
   // One target directory per toolchain, shared by the steps (and by runs, when CARGO_TARGET_DIR says so).
   const targetBase = process.env.CARGO_TARGET_DIR ?? join(work, 'target');
@@ -175,15 +222,16 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
       // The recording: normalized output under a header saying which compiler said it.
       const body = `exit: ${run.success ? 'pass' : 'fail'}\n${output}`.trim() + '\n';
       const header = `# ${platformName} ${spec.id}: ${spec.command}${triple && !spec.target ? ` (for ${triple})` : ''}\n${toolchain.version.split('\n').map((line) => `# ${line}`).join('\n')}\n`;
-      const recordPath = join(recordDir, platformName, `${spec.id}.txt`);
+      // platformName and the id are single names (a checked triple or id, an OS and a known linker).
       let wording: StepResult['wording'] = '-';
       let diff: string | undefined;
+      const recorded = readInside(recordDir, join(platformName, `${spec.id}.txt`), 'a recording');
       if (options.record) {
-        mkdirSync(dirname(recordPath), { recursive: true });
-        writeFileSync(recordPath, header + body);
+        const folder = recordingFolder(recordDir, platformName, true)!;
+        writeRecording(join(folder, `${spec.id}.txt`), header + body);
         wording = 'recorded';
-      } else if (existsSync(recordPath)) {
-        const before = readFileSync(recordPath, 'utf8').split('\n').filter((line) => !line.startsWith('# ')).join('\n');
+      } else if (recorded) {
+        const before = recorded.text.split('\n').filter((line) => !line.startsWith('# ')).join('\n');
         wording = before.trim() === body.trim() ? 'same' : 'changed';
         if (wording === 'changed') diff = lineDiff(before.trim(), body.trim()).split('\n').filter((line) => !line.startsWith(' ')).join('\n');
       } else {
