@@ -437,7 +437,7 @@ describe('signals during course --emit git', () => {
       const base = fresh(`signal-${signal}`);
       const dest = join(base, 'course');
       const child = execa('node', [cliPath, 'course', dest, '--emit', 'git', '--yes'], { reject: false, stdin: 'ignore' });
-      const staging = await waitForEntry(base, (name) => name !== 'course');
+      const staging = await waitForEntry(base, (name) => courseStaging.test(name));
       await gitStarted(join(base, staging));
       child.kill(signal);
       const result = await child;
@@ -451,7 +451,7 @@ describe('signals during course --emit git', () => {
     if (!requireTools(git(), context.skip)) return;
     const base = fresh('killed');
     const child = execa('node', [cliPath, 'course', join(base, 'first'), '--emit', 'git', '--yes'], { reject: false, stdin: 'ignore' });
-    const staging = await waitForEntry(base, (name) => name !== 'first');
+    const staging = await waitForEntry(base, (name) => courseStaging.test(name));
     await gitStarted(join(base, staging));
     child.kill('SIGKILL');
     await child;
@@ -467,6 +467,8 @@ describe('signals during course --emit git', () => {
       foreign: `.create-freestanding-course-${dead}-0000000d`,
       create: `.create-freestanding-${dead}-0000000e`,
       other: `.first.course-staging-${dead}`,
+      // Named like ours, this user's, its pid dead, but recorded by no run of ours: planted (as in a clone).
+      planted: `.create-freestanding-course-${dead}-0000000f`,
     };
     const victim = join(base, 'victim');
     mkdirSync(victim);
@@ -478,6 +480,8 @@ describe('signals during course --emit git', () => {
     if (process.getuid?.() === 0) chownSync(join(base, decoys.foreign), 65534, 65534);
     mkdirSync(join(base, decoys.create));
     mkdirSync(join(base, decoys.other));
+    mkdirSync(join(base, decoys.planted));
+    writeFileSync(join(base, decoys.planted, 'theirs.txt'), 'theirs\n');
 
     const next = await runCli(['course', join(base, 'second'), '--yes']);
     expect(next.exitCode, next.stderr).toBe(0);
@@ -510,6 +514,9 @@ describe('one lock per destination', () => {
     await waitForEntry(base, (name) => name !== 'dest');
     const second = await runCli(['course', dest, '--yes']);
     expectOneLine(second, /another create-freestanding \(pid \d+\) is writing to /);
+    // The create command takes the same lock.
+    const create = await runCli([dest, '-y', '-t', 'linux']);
+    expectOneLine(create, /another create-freestanding \(pid \d+\) is writing to /);
     expect((await first).exitCode).toBe(0);
   });
 });

@@ -9,13 +9,14 @@
  * written through a link in the destination; a signal removes the staging
  * and says so; staging a killed run left is removed by the next run.
  */
-import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, type Stats } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, type Stats } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { UsageError } from '../core/errors.js';
 import { showPath } from '../io/fs-errors.js';
 import { acquireLock, processAlive, randomHex } from '../io/lock.js';
 import { makeFolders, writeExclusive } from '../io/staging.js';
+import { stateFolder } from '../io/state.js';
 import type { StepState } from './steps.js';
 
 export const emitModes = ['folders', 'git', 'both'] as const;
@@ -133,30 +134,45 @@ export function checkDestination(directory: string, force: boolean, title: strin
 
 // --- Staging ---------------------------------------------------------------
 
-const stagingPattern = /^\.create-freestanding-course-(\d+)-[0-9a-f]{8}$/;
+const stagingPattern = /^\.create-freestanding-course-(\d+-[0-9a-f]{8})$/;
+const recordPattern = /^course-((\d+)-[0-9a-f]{8})\.staging$/;
 
 /**
- * Removes staging a killed course run left in `folder`: only a folder named
- * as ours, owned by this user, not a link, whose process is gone. Anything
- * else (another user's, a live run's, a file or link of that name) stays.
+ * Staging is recorded in this user's private folder (io/state.ts) before it
+ * is made, so that a killed run's staging is known by the record, never by
+ * its name: a folder named like ours in a clone or a shared folder is someone
+ * else's and stays.
+ */
+function recordStaging(staging: string): string {
+  const id = stagingPattern.exec(basename(staging))![1];
+  const record = join(stateFolder(), `course-${id}.staging`);
+  writeExclusive(record, staging, 0o600);
+  return record;
+}
+
+/**
+ * Removes the staging of killed course runs recorded for `folder`: only a
+ * folder of the recorded name, owned by this user, not a link, whose process
+ * is gone. Anything else stays.
  */
 function sweepStaging(folder: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(folder);
-  } catch {
-    return;
-  }
-  for (const name of entries) {
-    const match = stagingPattern.exec(name);
-    if (!match || Number(match[1]) === process.pid || processAlive(Number(match[1]))) continue;
-    const path = join(folder, name);
+  const state = stateFolder();
+  for (const entry of readdirSync(state)) {
+    const match = recordPattern.exec(entry);
+    if (!match || processAlive(Number(match[2]))) continue;
+    const record = join(state, entry);
     try {
-      const stats = lstatSync(path);
-      if (!stats.isDirectory() || (process.getuid && stats.uid !== process.getuid())) continue;
-      rmSync(path, { recursive: true, force: true });
+      const staging = readFileSync(record, 'utf8');
+      if (dirname(staging) !== folder || basename(staging) !== `.create-freestanding-course-${match[1]}`) continue;
+      try {
+        const stats = lstatSync(staging);
+        if (stats.isDirectory() && (!process.getuid || stats.uid === process.getuid())) rmSync(staging, { recursive: true, force: true });
+      } catch {
+        // Gone already.
+      }
+      unlinkSync(record);
     } catch {
-      // Removed meanwhile.
+      // Removed by another run.
     }
   }
 }
@@ -332,12 +348,14 @@ export async function emitCourse(directory: string, title: string, states: StepS
   const { hold, end } = holdSignals();
   let wrote = false;
   let staging: string | undefined;
+  let record: string | undefined;
   try {
     checkPlace(place, force, planned);
     const stagingParent = place.exists ? place.path : place.existing;
     sweepStaging(stagingParent);
     if (!place.exists && place.existing === dirname(place.path)) sweepStaging(place.existing);
     staging = join(stagingParent, `.create-freestanding-course-${process.pid}-${randomHex(8)}`);
+    record = recordStaging(staging);
     mkdirSync(staging, { mode: 0o700 });
     const tree = join(staging, 'tree');
     if (mode === 'git') {
@@ -363,6 +381,7 @@ export async function emitCourse(directory: string, title: string, states: StepS
     wrote = true;
   } finally {
     if (staging) rmSync(staging, { recursive: true, force: true });
+    if (record) rmSync(record, { force: true });
     lock.release(wrote);
     end(wrote ? place.shown : undefined);
   }
