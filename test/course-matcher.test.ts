@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, matchDiagnostics, normalize, parseCargoOutput } from '../generators/course/diagnostics.js';
 import { expectationFor, loadCourse, stepsFor, type DiagnosticSpec } from '../generators/course/manifest.js';
 import { lineDiff, renderSteps } from '../generators/course/steps.js';
-import { splitCommand } from '../generators/course/cargo.js';
+import { splitCommand } from '../generators/course/command.js';
 
 const fixture = (name: string) => parseCargoOutput(readFileSync(join(import.meta.dirname, 'course-fixtures', name), 'utf8'), '', 101);
 const spec = (message: string, extra: Partial<DiagnosticSpec> = {}): DiagnosticSpec => ({ message, any_of: [], measured: true, ...extra });

@@ -10,7 +10,7 @@ import { parse } from 'smol-toml';
 import { UsageError } from '../core/errors.js';
 import { templatesDir } from '../core/render.js';
 import { showPath } from '../io/fs-errors.js';
-import { splitCommand } from './cargo.js';
+import { splitCommand } from './command.js';
 import { limits, lstatInside, readInside, readRegular, refuseOutside } from './read.js';
 
 export const courseOses = ['linux', 'windows', 'macos'] as const;
