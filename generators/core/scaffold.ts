@@ -4,6 +4,7 @@
  * front end formats. Nothing here prompts, prints or names a CLI flag.
  */
 import { resolve } from 'node:path';
+import { checkArguments, generateOptionTypes, scaffoldOptionTypes } from './arguments.js';
 import { checkAnswers, validateAnswers, type Answers, type AnswersInput } from './answers.js';
 import { nextSteps } from './next-steps.js';
 import { planProject, type ProjectPlan } from './plan.js';
@@ -50,10 +51,12 @@ function planAndRender(answers: Answers, options: GenerateOptions): { plan: Proj
 
 /** The project's files, in memory; writes nothing. */
 export function generate(input: AnswersInput, options: GenerateOptions = {}): RenderedFile[] {
+  checkArguments(input, options, generateOptionTypes);
   return planAndRender(validateAnswers(input), options).files;
 }
 
 export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
+  checkArguments(input, options, scaffoldOptionTypes);
   const startedAt = options.startedAt ?? Date.now();
   const { answers, warnings } = checkAnswers(input);
   // I/O modules are loaded here, not at import: `generate` users never need them.
