@@ -70,36 +70,81 @@ type Compile = (text: string) => (context: object, options?: object) => string;
 let compiler: Compile | undefined;
 
 /**
- * Refuses, before Handlebars parses it, a template whose nesting or size would
- * take its compiler minutes or its whole stack. The count errs on the high side
- * (an escaped `\{{#if}}` counts), never the low: a block can only open in a
- * `{{…}}` tag, and a tag ends at its first `}}`.
+ * Where the `{{…}}` tag whose body starts at `from` ends: after its first `}}`.
+ * Handlebars' lexer ends it there too unless a string or `[…]` segment holds
+ * `}}` or a backslash (whose escapes its lexer resolves by backtracking), which
+ * are refused: then both agree on every tag.
+ */
+function tagEnd(text: string, from: number): number {
+  const close = text.indexOf('}}', from);
+  const end = close === -1 ? text.length : close;
+  let quote: string | undefined;
+  for (let i = from; i < end; i += 1) {
+    const ch = text[i];
+    if (quote !== undefined) {
+      if (ch === '\\') throw new Error(`a string or [segment] in a {{…}} tag holds a backslash (line ${lineOf(text, i)}); build the text outside the tag`);
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[') quote = ']';
+  }
+  if (quote !== undefined) throw new Error(`a string or [segment] in a {{…}} tag holds "}}" or is not closed (line ${lineOf(text, from)}); build the text outside the tag`);
+  return close === -1 ? text.length : close + 2;
+}
+
+const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/**
+ * Refuses, before Handlebars parses it (its parser alone takes 20 s on 5,000
+ * nested blocks), a template whose nesting or size would take its compiler
+ * minutes or its whole stack. It follows Handlebars' lexer where a tag starts
+ * and ends (`\{{` escapes, strings, `[…]`, comments; raw blocks are refused),
+ * so it can count high but never low.
  */
 export function checkTemplateShape(text: string): void {
   const open: number[] = [];
   let depth = 0;
-  let deepest = 0;
   let tags = 0;
-  const tag = /\{\{+~?\s*(!--[\s\S]*?--~?\}\}|[\s\S]*?\}\})/g;
-  for (let match = tag.exec(text); match; match = tag.exec(text)) {
-    tags += 1;
-    const body = match[1];
-    if (body.startsWith('!')) continue;
-    // Subexpressions nest too: count every `(` of the tag (strings included, on the high side).
-    const parens = body.split('(').length - 1;
-    if (body.startsWith('#') || (body.startsWith('^') && !/^\^\s*~?\}\}$/.test(body))) {
+  for (let at = text.indexOf('{{'); at !== -1; at = text.indexOf('{{', at)) {
+    let braces = 2;
+    while (text[at + braces] === '{') braces += 1;
+    let backslashes = 0;
+    while (text[at - backslashes - 1] === '\\') backslashes += 1;
+    // `\{{` is text up to the next `{{` (`\\{{` is a backslash, then a tag).
+    if (backslashes === 1) {
+      at += 2;
+      continue;
+    }
+    if ((tags += 1) > templateLimits.tags) throw new Error(`more than ${templateLimits.tags} {{…}} tags; split the template or make it a plain file`);
+    const bodyStart = at + braces + (text[at + braces] === '~' ? 1 : 0);
+    const body = text.slice(bodyStart, bodyStart + 8).trimStart();
+    if (body.startsWith('!--')) {
+      const close = /--~?\}\}/g;
+      close.lastIndex = bodyStart;
+      at = close.exec(text) ? close.lastIndex : text.length;
+      continue;
+    }
+    if (body.startsWith('!')) {
+      const close = text.indexOf('}}', bodyStart);
+      at = close === -1 ? text.length : close + 2;
+      continue;
+    }
+    const end = tagEnd(text, bodyStart);
+    const tag = text.slice(bodyStart, end);
+    // Where a raw block ends is a lexer rule of its own; `\{{` says the same more plainly.
+    if (braces >= 4) throw new Error('raw blocks ({{{{…}}}}) are not supported; write \\{{ for a literal {{');
+    if (tag.startsWith('#') || (tag.startsWith('^') && !/^\^\s*~?\}\}$/.test(tag))) {
       open.push(1);
       depth += 1;
-    } else if (body.startsWith('/')) {
-      depth -= open.pop() ?? 0;
-    } else if (/^else\s+[^\s~}]/.test(body) && open.length > 0) {
+    } else if (tag.startsWith('/')) depth -= open.pop() ?? 0;
+    else if (/^\s*else/.test(tag) && !/^\s*else\s*~?\}\}$/.test(tag) && open.length > 0) {
       // `{{else if x}}` is a block nested in the one before it, closed by the same `{{/if}}`.
       open[open.length - 1] += 1;
       depth += 1;
     }
-    deepest = Math.max(deepest, depth + parens);
-    if (deepest > templateLimits.nesting) throw new Error(`blocks are nested more than ${templateLimits.nesting} deep; flatten the template`);
-    if (tags > templateLimits.tags) throw new Error(`more than ${templateLimits.tags} {{…}} tags; split the template or make it a plain file`);
+    // Subexpressions nest too: every `(` of the tag counts (on the high side).
+    const parens = tag.split('(').length - 1;
+    if (depth + parens > templateLimits.nesting) throw new Error(`blocks are nested more than ${templateLimits.nesting} deep; flatten the template`);
+    at = end;
   }
 }
 
