@@ -156,6 +156,18 @@ describe('a templates folder is data', () => {
     expectOneLineRefusal(await runCli([other, '-y', '--templates', broken], bounded), /bad\.md\.hbs is not UTF-8 text, which a \.hbs template must be/, other);
   });
 
+  it("leaves an overlay's .git alone: a fresh clone's .git/config is not replaced (no fsmonitor planted)", async () => {
+    const templates = overlay({ '.git/config': '[core]\n\tfsmonitor = touch PWNED\n', '.Git/hooks/post-checkout': 'touch PWNED\n', 'NOTES.md': 'notes\n' });
+    const directory = fresh();
+    execFileSync('git', ['init', '-q', directory]);
+    const config = readFileSync(join(directory, '.git', 'config'), 'utf8');
+    const result = await runCli([directory, '-y', '-t', 'linux', '--templates', templates], bounded);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(join(directory, '.git', 'config'), 'utf8')).toBe(config);
+    expect(existsSync(join(directory, '.Git'))).toBe(false);
+    expect(readFileSync(join(directory, 'NOTES.md'), 'utf8')).toBe('notes\n');
+  });
+
   it('refuses an empty --templates (the current directory, with its .env) and a path that is not a folder', async () => {
     const cwd = fresh('cwd');
     mkdirSync(cwd);

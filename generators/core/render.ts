@@ -367,7 +367,7 @@ function readRegularFile(path: string, seen: Stats, limit: number): Buffer {
  * inside: a link is resolved again at every open, so "inside" checked now is not
  * "inside" when read, and copying the file is all an author needs. FIFOs,
  * sockets and devices are refused before any open. Limits keep a folder from
- * exhausting memory (a 600 MB sparse file) or time.
+ * exhausting memory (a 600 MB sparse file) or time. `.git` is skipped.
  */
 function readOverlay(root: string): Map<string, OverlayFile> {
   const files = new Map<string, OverlayFile>();
@@ -376,6 +376,9 @@ function readOverlay(root: string): Map<string, OverlayFile> {
   const walk = (dir: string, depth: number) => {
     if (depth > overlayLimits.depth) refuseOverlay(`${showText(dir)} is nested more than ${overlayLimits.depth} folders deep in the templates folder; flatten it`);
     for (const name of readdirSync(dir).sort()) {
+      // A .git there is the folder's own repository, not project content, and .git/ is never a
+      // destination (its config and hooks run commands). Any case: .GIT is .git on macOS and Windows.
+      if (name.toLowerCase() === '.git') continue;
       const path = join(dir, name);
       if ((entries += 1) > overlayLimits.entries) refuseOverlay(`the templates folder ${showText(root)} holds more than ${overlayLimits.entries} files and folders; keep only the templates there`);
       const stats = lstatSync(path);
