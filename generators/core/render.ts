@@ -418,6 +418,7 @@ export function templateReader(overrides?: string, precompiled = bundledTemplate
   const root = resolve(overrides);
   let stats: Stats;
   try {
+    // The folder itself may be reached through a link (the user named it); what is inside may not.
     stats = statSync(root);
   } catch {
     refuseOverlay(`the templates folder ${showText(overrides)} does not exist or is not a folder`);
