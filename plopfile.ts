@@ -11,7 +11,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
 import { questions } from './generators/core/questions.js';
 import { scaffold, type ScaffoldResult } from './generators/scaffold.js';
-import { AnswerError, DestinationNotEmptyError } from './generators/core/errors.js';
+import { AnswerError, DestinationNotEmptyError, UsageError } from './generators/core/errors.js';
+import { escapeControls, showText } from './generators/core/shell.js';
 
 export const generatorName = 'freestanding';
 const generatorDescription = 'A freestanding Rust binary (#![no_std], #![no_main]) for a host OS or a bare-metal target';
@@ -27,19 +28,21 @@ type PlopAnswers = Partial<Record<'directory' | 'name' | 'target' | 'template' |
 /** The core's errors in plop's terms: answers and plop's flags, never the CLI's. */
 function wordForPlop(error: unknown): Error {
   if (error instanceof DestinationNotEmptyError) {
-    return new Error(`${error.directory} is not empty; choose a new directory, or run plop with --force to overwrite only the ${error.generatedFiles} files it generates (nothing is deleted)`);
+    return new Error(`${showText(error.directory)} is not empty; choose a new directory, or run plop with --force to overwrite only the ${error.generatedFiles} files it generates (nothing is deleted)`);
   }
   if (error instanceof AnswerError) {
-    return new Error(`${error.message}${error.suggestion ? `; answer ${error.field} with e.g. "${error.suggestion}"` : ''}`);
+    return new Error(escapeControls(`${error.message}${error.suggestion ? `; answer ${error.field} with e.g. "${error.suggestion}"` : ''}`));
   }
+  if (error instanceof UsageError) return new Error(escapeControls(error.message));
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** Paths and names shown with control characters escaped, so a directory's name cannot forge lines. */
 function summary(result: ScaffoldResult): string {
-  const lines = [`${result.files.length} files in ${result.directory}`];
-  if (result.workspace?.added) lines.push(`added "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}`);
-  for (const note of result.notes) lines.push(`note: ${note}`);
-  lines.push('next steps:', ...result.nextSteps.map((step) => `  ${step}`));
+  const lines = [`${result.files.length} files in ${showText(result.directory)}`];
+  if (result.workspace?.added) lines.push(`added "${escapeControls(result.workspace.member)}" to workspace.members in ${showText(result.workspace.manifest)}`);
+  for (const note of result.notes) lines.push(`note: ${escapeControls(note)}`);
+  lines.push('next steps:', ...result.nextSteps.map((step) => `  ${escapeControls(step)}`));
   return lines.join('\n');
 }
 

@@ -5,6 +5,7 @@
  * prompts, prints or names a CLI flag.
  */
 import { resolve } from 'node:path';
+import { checkArguments, generateOptionTypes, scaffoldOptionTypes } from './core/arguments.js';
 import { checkAnswers, validateAnswers, type Answers, type AnswersInput } from './core/answers.js';
 import { nextSteps } from './core/next-steps.js';
 import { planProject, type ProjectPlan } from './core/plan.js';
@@ -51,10 +52,12 @@ function planAndRender(answers: Answers, options: GenerateOptions): { plan: Proj
 
 /** The project's files, in memory; writes nothing. */
 export function generate(input: AnswersInput, options: GenerateOptions = {}): RenderedFile[] {
+  checkArguments(input, options, generateOptionTypes);
   return planAndRender(validateAnswers(input), options).files;
 }
 
 export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
+  checkArguments(input, options, scaffoldOptionTypes);
   const startedAt = options.startedAt ?? Date.now();
   const { answers, warnings } = checkAnswers(input);
   // I/O modules are loaded here, not at import: `generate` users never need them.

@@ -13,6 +13,18 @@ import Handlebars from 'handlebars';
 /** Must match render.ts: escaping off (TOML and Rust quote with `"`), strict (a missing variable throws). */
 export const compileOptions = { noEscape: true, strict: true };
 
+/** As render.ts refuses at run time: no path through a prototype name (`{{@constructor}}` in an `{{#each}}` renders empty otherwise). */
+const prototypeNames = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+function refusePrototypePaths(node, path) {
+  if (Array.isArray(node)) return node.forEach((item) => refusePrototypePaths(item, path));
+  if (node === null || typeof node !== 'object') return;
+  if (node.type === 'PathExpression') {
+    const bad = node.parts.find((part) => prototypeNames.has(part));
+    if (bad !== undefined) throw new Error(`templates/${path}: "${bad}" reaches a prototype (line ${node.loc.start.line}); templates may use the context's own fields only`);
+  }
+  for (const [key, value] of Object.entries(node)) if (key !== 'loc') refusePrototypePaths(value, path);
+}
+
 function filesUnder(root, dir = root) {
   return readdirSync(dir).sort().flatMap((name) => {
     const path = join(dir, name);
@@ -23,6 +35,7 @@ function filesUnder(root, dir = root) {
 export function precompiledTemplatesModule(templatesDir) {
   const entries = filesUnder(templatesDir).filter((path) => !path.startsWith('course/')).map((path) => {
     const text = readFileSync(join(templatesDir, path), 'utf8');
+    if (path.endsWith('.hbs')) refusePrototypePaths(Handlebars.parse(text), path);
     const value = path.endsWith('.hbs')
       ? `{ spec: ${Handlebars.precompile(text, compileOptions)} }`
       : `{ text: ${JSON.stringify(text)} }`;

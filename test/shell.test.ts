@@ -23,11 +23,13 @@ const work = scratch('cf-shell-');
 afterAll(() => work.cleanup());
 
 describe('cdCommand', () => {
-  it('quotes nothing that needs no quoting, keeps ~ expandable, and guards a leading dash', () => {
-    expect(cdCommand('my-os', 'linux')).toBe('cd my-os');
+  it('quotes nothing that needs no quoting, keeps ~ expandable, and makes a relative path ./ (no option, no CDPATH)', () => {
+    expect(cdCommand('my-os', 'linux')).toBe('cd ./my-os');
+    expect(cdCommand('/abs/my-os', 'linux')).toBe('cd /abs/my-os');
+    expect(cdCommand('../up', 'linux')).toBe('cd ../up');
     expect(cdCommand('-x', 'linux')).toBe('cd ./-x');
     expect(cdCommand('~/my os', 'darwin')).toBe("cd ~/'my os'");
-    expect(cdCommand("it's", 'linux')).toBe("cd 'it'\\''s'");
+    expect(cdCommand("it's", 'linux')).toBe("cd './it'\\''s'");
     expect(cdCommand("C:\\it's ‘here’", 'win32')).toBe("Set-Location -LiteralPath 'C:\\it''s ‘‘here’’'");
     expect(powerShellWord('$(calc)')).toBe("'$(calc)'");
   });

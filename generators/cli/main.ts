@@ -15,6 +15,7 @@ import { wordForCli } from './words.js';
 import { exitOnSignals } from '../io/signals.js';
 import { asUsageError } from '../io/fs-errors.js';
 import { print, printError } from './output.js';
+import { escapeControls, showText } from '../core/shell.js';
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
@@ -28,17 +29,19 @@ function listTargets(json: boolean): string {
     .join('\n');
 }
 
+/** Every path and name as shown (control characters escaped), so a directory named "x\nNext steps: …" cannot forge lines. */
 function printResult(result: ScaffoldResult, options: CreateOptions): void {
   const { answers } = result;
+  const directory = showText(answers.directory);
   if (options.dryRun) {
-    const lines = [`Would write ${result.files.length} files to ${answers.directory}:`, ...result.files.map((file) => `  ${file.path}  (${file.size} bytes)`)];
-    if (result.workspace?.added) lines.push(`Would add "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}`);
+    const lines = [`Would write ${result.files.length} files to ${directory}:`, ...result.files.map((file) => `  ${showText(file.path)}  (${file.size} bytes)`)];
+    if (result.workspace?.added) lines.push(`Would add "${escapeControls(result.workspace.member)}" to workspace.members in ${showText(result.workspace.manifest)}`);
     print(lines.join('\n'));
     return;
   }
-  const lines = [`Created ${answers.name} in ${answers.directory}: ${answers.target}, ${answers.template}, edition ${answers.edition} (${result.files.length} files).`];
-  if (result.workspace?.added) lines.push(`Added "${result.workspace.member}" to workspace.members in ${result.workspace.manifest}.`);
-  lines.push('', 'Next steps:', ...result.nextSteps.map((step) => `  ${step}`));
+  const lines = [`Created ${showText(answers.name)} in ${directory}: ${answers.target}, ${answers.template}, edition ${answers.edition} (${result.files.length} files).`];
+  if (result.workspace?.added) lines.push(`Added "${escapeControls(result.workspace.member)}" to workspace.members in ${showText(result.workspace.manifest)}.`);
+  lines.push('', 'Next steps:', ...result.nextSteps.map((step) => `  ${escapeControls(step)}`));
   print(lines.join('\n'));
 }
 
@@ -50,7 +53,7 @@ async function create(options: CreateOptions): Promise<number> {
     return isatty(0) && isatty(1);
   };
   const input = await resolveAnswers(options, {
-    interactive, ask: askOnTerminal, warn: (line) => printError(`create-freestanding: ${line}`),
+    interactive, ask: askOnTerminal, warn: (line) => printError(`create-freestanding: ${escapeControls(line)}`),
   });
   const { scaffold } = await import('../scaffold.js');
   const result = await scaffold(input, {
@@ -60,7 +63,7 @@ async function create(options: CreateOptions): Promise<number> {
     startedAt: Date.now() - process.uptime() * 1000,
   });
   // Notes are warnings, not errors: e.g. the workspace root's profiles are its owner's to change.
-  for (const note of result.notes) printError(`create-freestanding: note: ${note}`);
+  for (const note of result.notes) printError(`create-freestanding: note: ${escapeControls(note)}`);
   const summary = { ...result, ...result.answers };
   if (!options.json) printResult(result, options);
   if (options.verify && !options.dryRun) {
@@ -98,7 +101,8 @@ async function main(argv: string[]): Promise<number> {
 /** One line on stderr, or with --json one object on stdout; then the exit status. */
 function fail(json: boolean, message: string, exitCode: number): void {
   if (json) print(JSON.stringify({ ok: false, error: message, exitCode }));
-  else printError(`create-freestanding: ${message}`);
+  // One line, whatever a message quotes (an error may name a path raw): controls shown escaped.
+  else printError(`create-freestanding: ${exitCode === 70 ? message : escapeControls(message)}`);
   process.exitCode = exitCode;
 }
 

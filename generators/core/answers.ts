@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { catalogue, editions, findTarget, linkArgModes, templateNames, type Edition, type LinkArgMode, type TemplateName } from './catalogue.js';
 import { checkCrateName } from './crate-name.js';
+import { checkAnswerTypes } from './arguments.js';
 import { AnswerError } from './errors.js';
 
 /** What an answer is when nobody gives one. */
@@ -58,6 +59,7 @@ function oneOf<T extends string>(field: 'template' | 'edition' | 'linkArgs', val
 }
 
 export function checkDirectory(directory: string): string | undefined {
+  if (typeof directory !== 'string') return 'the project directory must be a string';
   if (directory.trim() === '') return 'the project directory cannot be empty';
   if (directory.includes('\0')) return 'the project directory cannot contain a NUL byte';
   return undefined;
@@ -80,6 +82,7 @@ function targetIncludesWindows(targetId: string): boolean {
 
 /** The checked answers, and the warnings cargo would print about them (a crate name it only warns about). */
 export function checkAnswers(input: AnswersInput): { answers: Answers; warnings: string[] } {
+  checkAnswerTypes(input);
   const directoryProblem = checkDirectory(input.directory ?? '');
   if (directoryProblem) throw new AnswerError('directory', directoryProblem, defaults.directory);
   const directory = expandHome(input.directory);

@@ -7,18 +7,44 @@
  * built-in-templates.ts), so a scaffold only runs them with Handlebars'
  * runtime; the compiler is loaded only to compile an author's overrides, or
  * when running from the sources, where templates/ is read and compiled.
+ *
+ * An author's folder is data, not code: it is read without following links,
+ * regular files only, within size limits, and its templates cannot print
+ * (`{{log}}`) or reach prototypes (`{{constructor}}`, `{{lookup this "__proto__"}}`).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import HandlebarsRuntime from 'handlebars/runtime';
 import { builtInTemplates as bundledTemplates, type BuiltInTemplate } from './built-in-templates.js';
 import { UsageError } from './errors.js';
 import type { PlannedFile, ProjectPlan, RenderContext } from './plan.js';
+import { showText } from './shell.js';
 
 export interface RenderedFile {
   path: string;
-  contents: string;
+  /** Text, or the bytes of a file that is not UTF-8 text (an author's PNG), copied as they are. */
+  contents: string | Buffer;
 }
+
+/** What an author's templates folder may hold: enough for any course, too little to exhaust memory or time. */
+export const overlayLimits = {
+  /** Bytes in one file. */
+  fileBytes: 1024 * 1024,
+  /** Files and folders in the whole folder. */
+  entries: 2000,
+  /** Bytes in all files together. */
+  totalBytes: 32 * 1024 * 1024,
+  /** Folders inside folders. */
+  depth: 32,
+} as const;
+
+/** What one template may hold: Handlebars' compiler takes seconds (and its stack) beyond these. */
+export const templateLimits = {
+  /** Blocks (and `else if` chains) inside blocks: 2,000 overflow the stack, 20,000 run for minutes. */
+  nesting: 100,
+  /** `{{…}}` tags in one template: compiling grows faster than their number (40,000 take ~14 s). */
+  tags: 5000,
+} as const;
 
 /** The package's root: the nearest folder up from this module holding templates/ (from any file in dist/, or from generators/core/). */
 function packageRoot(): string {
@@ -40,26 +66,175 @@ export const templatesDir = join(packageDir, 'templates');
 /** Same options as scripts/precompile-templates.js, so precompiled and run-time compiled templates render alike. */
 const compileOptions = { noEscape: true, strict: true };
 
-type Compile = (text: string) => (context: object) => string;
+type Compile = (text: string) => (context: object, options?: object) => string;
 let compiler: Compile | undefined;
 
+/**
+ * Where the `{{…}}` tag whose body starts at `from` ends: after its first `}}`.
+ * Handlebars' lexer ends it there too unless a string or `[…]` segment holds
+ * `}}` or a backslash (whose escapes its lexer resolves by backtracking), which
+ * are refused: then both agree on every tag.
+ */
+function tagEnd(text: string, from: number): number {
+  const close = text.indexOf('}}', from);
+  const end = close === -1 ? text.length : close;
+  let quote: string | undefined;
+  for (let i = from; i < end; i += 1) {
+    const ch = text[i];
+    if (quote !== undefined) {
+      if (ch === '\\') throw new Error(`a string or [segment] in a {{…}} tag holds a backslash (line ${lineOf(text, i)}); build the text outside the tag`);
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[') quote = ']';
+  }
+  if (quote !== undefined) throw new Error(`a string or [segment] in a {{…}} tag holds "}}" or is not closed (line ${lineOf(text, from)}); build the text outside the tag`);
+  return close === -1 ? text.length : close + 2;
+}
+
+const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/**
+ * Refuses, before Handlebars parses it (its parser alone takes 20 s on 5,000
+ * nested blocks), a template whose nesting or size would take its compiler
+ * minutes or its whole stack. It follows Handlebars' lexer where a tag starts
+ * and ends (`\{{` escapes, strings, `[…]`, comments; raw blocks are refused),
+ * so it can count high but never low.
+ */
+export function checkTemplateShape(text: string): void {
+  const open: number[] = [];
+  let depth = 0;
+  let tags = 0;
+  for (let at = text.indexOf('{{'); at !== -1; at = text.indexOf('{{', at)) {
+    let braces = 2;
+    while (text[at + braces] === '{') braces += 1;
+    let backslashes = 0;
+    while (text[at - backslashes - 1] === '\\') backslashes += 1;
+    // `\{{` is text up to the next `{{` (`\\{{` is a backslash, then a tag).
+    if (backslashes === 1) {
+      at += 2;
+      continue;
+    }
+    if ((tags += 1) > templateLimits.tags) throw new Error(`more than ${templateLimits.tags} {{…}} tags; split the template or make it a plain file`);
+    const bodyStart = at + braces + (text[at + braces] === '~' ? 1 : 0);
+    const body = text.slice(bodyStart, bodyStart + 8).trimStart();
+    if (body.startsWith('!--')) {
+      const close = /--~?\}\}/g;
+      close.lastIndex = bodyStart;
+      at = close.exec(text) ? close.lastIndex : text.length;
+      continue;
+    }
+    if (body.startsWith('!')) {
+      const close = text.indexOf('}}', bodyStart);
+      at = close === -1 ? text.length : close + 2;
+      continue;
+    }
+    const end = tagEnd(text, bodyStart);
+    const tag = text.slice(bodyStart, end);
+    // Where a raw block ends is a lexer rule of its own; `\{{` says the same more plainly.
+    if (braces >= 4) throw new Error('raw blocks ({{{{…}}}}) are not supported; write \\{{ for a literal {{');
+    if (tag.startsWith('#') || (tag.startsWith('^') && !/^\^\s*~?\}\}$/.test(tag))) {
+      open.push(1);
+      depth += 1;
+    } else if (tag.startsWith('/')) depth -= open.pop() ?? 0;
+    else if (/^\s*else/.test(tag) && !/^\s*else\s*~?\}\}$/.test(tag) && open.length > 0) {
+      // `{{else if x}}` is a block nested in the one before it, closed by the same `{{/if}}`.
+      open[open.length - 1] += 1;
+      depth += 1;
+    }
+    // Subexpressions nest too: every `(` of the tag counts (on the high side).
+    const parens = tag.split('(').length - 1;
+    if (depth + parens > templateLimits.nesting) throw new Error(`blocks are nested more than ${templateLimits.nesting} deep; flatten the template`);
+    at = end;
+  }
+}
+
+/** Names of Object.prototype and friends: a template reaching one reads the language, not the context. */
+const prototypeNames = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/**
+ * Helpers that print or reach prototypes, replaced in every Handlebars we run
+ * (the runtime for precompiled templates, the compiler for the others) by ones
+ * that fail as a missing variable does. Messages end ` - line:column` as
+ * Handlebars' own, so `run` words them alike.
+ */
+function restrictHelpers(env: typeof HandlebarsRuntime): void {
+  const at = (options: { loc?: { start?: { line: number; column: number } } }) => `${options.loc?.start?.line ?? 0}:${options.loc?.start?.column ?? 0}`;
+  // {{log}} writes to stdout/stderr (it would break --json).
+  env.registerHelper('log', (...args: unknown[]) => {
+    throw new Error(`the log helper prints, which templates may not do - ${at(args.at(-1) as object)}`);
+  });
+  // {{lookup obj "field"}} only finds the object's own fields, and a missing one is an error.
+  env.registerHelper('lookup', (object: unknown, field: unknown, options: object) => {
+    const key = String(field);
+    if (object !== null && typeof object === 'object' && Object.hasOwn(object, key) && !prototypeNames.has(key)) return (object as Record<string, unknown>)[key];
+    throw new Error(`"${key}" not defined in lookup - ${at(options)}`);
+  });
+  // Access warnings would go to stderr; with the guarded context below a denied access fails instead.
+  (env.logger as { level: unknown }).level = 4; // above 'error' (3): silent
+}
+
+/**
+ * Refuses a path through a prototype name (`{{@constructor}}` inside `{{#each}}`,
+ * whose data frames are plain objects the guard below cannot reach). The AST is
+ * at most `templateLimits.nesting` deep, checked before parsing.
+ */
+export function refusePrototypePaths(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(refusePrototypePaths);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const { type, parts, loc } = node as { type?: string; parts?: unknown[]; loc?: { start: { line: number; column: number } } };
+  if (type === 'PathExpression') {
+    const bad = parts?.find((part) => typeof part === 'string' && prototypeNames.has(part));
+    if (bad !== undefined) throw new Error(`"${String(bad)}" not defined in template - ${loc?.start.line ?? 0}:${loc?.start.column ?? 0}`);
+  }
+  for (const [key, value] of Object.entries(node)) if (key !== 'loc') refusePrototypePaths(value);
+}
+
 /** The full Handlebars, loaded on first use: the bundle's own copy (dist/handlebars-compiler.cjs) or the installed package. */
-function compile(text: string): (context: object) => string {
+function compile(text: string): (context: object, options?: object) => string {
   if (!compiler) {
     const require = process.getBuiltinModule('node:module').createRequire(import.meta.filename);
     const handlebars = (bundledTemplates ? require(join(packageDir, 'dist', 'handlebars-compiler.cjs')).default : require('handlebars')) as typeof import('handlebars');
     const env = handlebars.create();
-    compiler = (source) => env.compile(source, compileOptions);
+    restrictHelpers(env as unknown as typeof HandlebarsRuntime);
+    compiler = (source) => {
+      const ast = env.parse(source);
+      refusePrototypePaths(ast);
+      return env.compile(ast, compileOptions);
+    };
   }
+  checkTemplateShape(text);
   return compiler(text);
 }
 
 const runtime = HandlebarsRuntime.create();
+restrictHelpers(runtime);
 
-/** Runs a template, naming `label` in a render error. */
-function run<Context extends object>(template: (context: Context) => string, context: Context, label: string): string {
+/** A name a template asks for is there only when the context has it itself: `in` sees no prototype, so strict mode fails on `{{constructor}}`. */
+const ownOnly: ProxyHandler<object> = {
+  has: (target, key) => Object.hasOwn(target, key) && !(typeof key === 'string' && prototypeNames.has(key)),
+};
+
+/** A copy of `value` whose every object and array answers only for its own fields (a copy, so frozen objects keep no proxy invariant from us). */
+function guard(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return new Proxy(value.map(guard), ownOnly);
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = guard(item);
+  return new Proxy(copy, ownOnly);
+}
+
+/** Handlebars' @-data: `root` given, so the runtime uses this object, which has no prototype (`{{@constructor}}` fails). */
+function dataFor(context: unknown): object {
+  return Object.assign(Object.create(null) as object, { root: context });
+}
+
+/** Runs a template on a guarded copy of `context`, naming `label` in a render error. */
+function run<Context extends object>(template: (context: Context, options?: object) => string, context: Context, label: string, guarded = guard(context)): string {
   try {
-    return template(context);
+    return template(guarded as Context, { data: dataFor(guarded) });
   } catch (error) {
     // Handlebars says e.g. `"board" not defined in [object Object] - 3:4`: the variable and where.
     const first = (error as Error).message.split('\n')[0];
@@ -84,17 +259,19 @@ export function assertNoEmptyValues(value: unknown, where = 'context'): void {
  * Renders `text` when `source` is a Handlebars template (compiling it now);
  * `label` names the file in errors. The course renders its steps with it too.
  */
-export function renderTemplate(source: string, text: string, context: object, label = `templates/${source}`): string {
+export function renderTemplate(source: string, text: string, context: object, label = `templates/${source}`, guarded?: unknown): string {
   if (!source.endsWith('.hbs')) return text;
-  return run((values) => compile(text)(values), context, label);
+  return run((values, options) => compile(text)(values, options), context, label, guarded ?? guard(context));
 }
 
 /** Where a template's text comes from, and how errors name it. */
 export interface TemplateSource {
   /** The text, when the template is to be compiled now (or is not a template). */
   text?: string;
+  /** The bytes of an author's file that is not UTF-8 text, copied as they are. */
+  bytes?: Buffer;
   /** The precompiled template, for a built-in `.hbs` file in the bundle. */
-  precompiled?: (context: RenderContext) => string;
+  precompiled?: (context: RenderContext, options?: object) => string;
   /** The path that was read, for error messages. */
   label: string;
   /** The source path as rendered (an override may add `.hbs` to a plain built-in file). */
@@ -116,7 +293,7 @@ function builtInReader(table: Record<string, BuiltInTemplate> | undefined): { re
       paths: () => new Set(filesUnder(templatesDir).filter((path) => !path.startsWith('course/'))),
     };
   }
-  const precompiled = new Map<string, (context: RenderContext) => string>();
+  const precompiled = new Map<string, (context: RenderContext, options?: object) => string>();
   return {
     read(source) {
       const entry = table[source];
@@ -138,26 +315,124 @@ function filesUnder(root: string, dir = root): string[] {
   });
 }
 
+/** An author's file: text when it is UTF-8 (a `.hbs` template must be), else its bytes. */
+type OverlayFile = { text: string } | { bytes: Buffer };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function refuseOverlay(message: string): never {
+  throw new UsageError(message);
+}
+
+/**
+ * One regular file, read without following a link and without blocking: lstat
+ * said it is a file, the open refuses a link swapped in since (O_NOFOLLOW) and
+ * does not wait on a FIFO swapped in (O_NONBLOCK), and fstat checks that what
+ * was opened is that same regular file. At most `limit` bytes are read.
+ */
+function readRegularFile(path: string, seen: Stats, limit: number): Buffer {
+  const shown = showText(path);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') refuseOverlay(`${shown} became a symbolic link while it was read; templates are read without following links: put the file itself there`);
+    refuseOverlay(`${shown} cannot be read (${code ?? (error as Error).message}); fix its permissions or remove it from the templates folder`);
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.dev !== seen.dev || stats.ino !== seen.ino) {
+      refuseOverlay(`${shown} changed while it was read (it is no longer the regular file it was); retry`);
+    }
+    if (stats.size > limit) refuseOverlay(`${shown} is larger than ${limit} bytes; templates hold at most ${overlayLimits.fileBytes} bytes a file and ${overlayLimits.totalBytes} in all: remove it or make it smaller`);
+    // One byte more than allowed, to see a file that grew since fstat.
+    const buffer = Buffer.alloc(stats.size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const count = readSync(fd, buffer, length, buffer.length - length, null);
+      if (count === 0) break;
+      length += count;
+    }
+    if (length > stats.size) refuseOverlay(`${shown} grew while it was read; retry when nothing writes to it`);
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Every file of an author's templates folder, read now, as data. A symbolic
+ * link is refused (one line naming it) rather than followed even when it stays
+ * inside: a link is resolved again at every open, so "inside" checked now is not
+ * "inside" when read, and copying the file is all an author needs. FIFOs,
+ * sockets and devices are refused before any open. Limits keep a folder from
+ * exhausting memory (a 600 MB sparse file) or time. `.git` is skipped.
+ */
+function readOverlay(root: string): Map<string, OverlayFile> {
+  const files = new Map<string, OverlayFile>();
+  let entries = 0;
+  let total = 0;
+  const walk = (dir: string, depth: number) => {
+    if (depth > overlayLimits.depth) refuseOverlay(`${showText(dir)} is nested more than ${overlayLimits.depth} folders deep in the templates folder; flatten it`);
+    for (const name of readdirSync(dir).sort()) {
+      // A .git there is the folder's own repository, not project content, and .git/ is never a
+      // destination (its config and hooks run commands). Any case: .GIT is .git on macOS and Windows.
+      if (name.toLowerCase() === '.git') continue;
+      const path = join(dir, name);
+      if ((entries += 1) > overlayLimits.entries) refuseOverlay(`the templates folder ${showText(root)} holds more than ${overlayLimits.entries} files and folders; keep only the templates there`);
+      const stats = lstatSync(path);
+      if (stats.isSymbolicLink()) refuseOverlay(`${showText(path)} is a symbolic link; templates are read without following links: put the file itself there`);
+      if (stats.isDirectory()) {
+        walk(path, depth + 1);
+        continue;
+      }
+      if (!stats.isFile()) refuseOverlay(`${showText(path)} is not a regular file (a FIFO, socket or device); remove it from the templates folder`);
+      const bytes = readRegularFile(path, stats, Math.min(overlayLimits.fileBytes, overlayLimits.totalBytes - total));
+      total += bytes.length;
+      const relativePath = relative(root, path).split(sep).join('/');
+      let text: string | undefined;
+      try {
+        text = utf8.decode(bytes);
+      } catch {
+        if (relativePath.endsWith('.hbs')) refuseOverlay(`${showText(path)} is not UTF-8 text, which a .hbs template must be; fix its encoding, or drop .hbs to copy it as it is`);
+      }
+      files.set(relativePath, text === undefined ? { bytes } : { text });
+    }
+  };
+  walk(root, 0);
+  return files;
+}
+
 /**
  * The built-in templates, or an author's folder laid over them: a file at the
  * same path as a built-in one (or that path + `.hbs`, to template a plain
  * file) replaces it; any other file is added to every project at its path,
- * `.hbs` dropped and rendered.
+ * `.hbs` dropped and rendered. The folder is read once, here, as data.
  */
 export function templateReader(overrides?: string, precompiled = bundledTemplates): TemplateReader {
   const builtIn = builtInReader(precompiled);
   if (overrides === undefined) return { read: builtIn.read, extras: () => [] };
+  // resolve('') is the current directory: an empty path would lay it (and its .env) over the project.
+  if (typeof overrides !== 'string' || overrides.trim() === '') refuseOverlay('the templates folder cannot be an empty path; name a folder, or leave it out for the built-in templates');
   const root = resolve(overrides);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new UsageError(`the templates folder ${overrides} does not exist or is not a folder`);
+  let stats: Stats;
+  try {
+    // The folder itself may be reached through a link (the user named it); what is inside may not.
+    stats = statSync(root);
+  } catch {
+    refuseOverlay(`the templates folder ${showText(overrides)} does not exist or is not a folder`);
   }
-  const own = filesUnder(root);
+  if (!stats.isDirectory()) refuseOverlay(`the templates folder ${showText(overrides)} does not exist or is not a folder`);
+  const ownFiles = readOverlay(root);
+  const own = [...ownFiles.keys()];
   const builtInPaths = builtIn.paths();
   const replaces = (source: string) => own.find((path) => path === source || path === `${source}.hbs`);
   return {
     read(source) {
       const path = replaces(source);
-      return path ? { text: readFileSync(join(root, path), 'utf8'), label: join(root, path), source: path } : builtIn.read(source);
+      if (!path) return builtIn.read(source);
+      return { ...ownFiles.get(path)!, label: join(root, path), source: path };
     },
     extras() {
       return own
@@ -171,11 +446,12 @@ export function renderPlan(plan: ProjectPlan, reader: TemplateReader = templateR
   assertNoEmptyValues(plan.context);
   const extras = reader.extras();
   const files = [...plan.files.filter((file) => !extras.some((extra) => extra.path === file.path)), ...extras];
+  const guarded = guard(plan.context);
   return files.map((file) => {
     const template = reader.read(file.source);
-    const contents = template.precompiled
-      ? run(template.precompiled, plan.context, template.label)
-      : renderTemplate(template.source, template.text ?? '', plan.context, template.label);
+    const contents = template.bytes ?? (template.precompiled
+      ? run(template.precompiled, plan.context, template.label, guarded)
+      : renderTemplate(template.source, template.text ?? '', plan.context, template.label, guarded));
     return { path: file.path, contents };
   });
 }

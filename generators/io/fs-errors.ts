@@ -4,9 +4,10 @@
  * a bare code.
  */
 import { UsageError } from '../core/errors.js';
+import { showText } from '../core/shell.js';
 
-/** A path printed on one line, whatever characters it holds. */
-export const showPath = (path: string): string => (/[\n\r\t]/.test(path) ? JSON.stringify(path) : path);
+/** A path printed on one line, whatever characters it holds: quoted, with every control character escaped (a newline, ESC, DEL, C1), so a name cannot forge lines or drive the terminal. */
+export const showPath = (path: string): string => showText(path);
 
 const fixes: Record<string, (path: string) => string> = {
   EACCES: (path) => `${path}: permission denied; choose a directory you can write to, or change its permissions`,
