@@ -136,8 +136,9 @@ async function write(destination: CheckedDestination, files: RenderedFile[], wor
     journal.phase = 'commit';
     recordJournal(journal);
     commit(journal);
-    removeJournal(id);
+    // Staging goes before the journal: a kill while it is removed leaves the journal, whose next run removes the rest.
     if (inPlace) rmSync(journal.staging, { recursive: true, force: true });
+    removeJournal(id);
   } catch (error) {
     if (recorded) {
       discardStaging({ ...journal, createdFolders: created });
