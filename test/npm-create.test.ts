@@ -73,7 +73,7 @@ describe('npm create freestanding', () => {
   it('npm exec keeps them too, and is told the npx form that passes every flag', async () => {
     const result = await npm(['exec', 'create-freestanding', 'exec-dry', '--dry-run', '-t', 'linux', '-y']);
     expect(result.exitCode).not.toBe(0);
-    expect(String(result.stderr)).toContain('create-freestanding: npm kept -t, --dry-run, --yes for itself and passed on only what follows "--"; put them after "--": npx create-freestanding exec-dry -t linux --dry-run --yes');
+    expect(String(result.stderr)).toContain('create-freestanding: npm kept -t, --dry-run, --yes for itself and passed on only what follows "--"; npx passes every flag: npx create-freestanding exec-dry -t linux --dry-run --yes');
     expect(existsSync(join(project, 'exec-dry'))).toBe(false);
   });
 

@@ -146,7 +146,7 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
     const flags = missing.map((entry) => flagFor[entry.key]).join(', ');
     // `npm create freestanding x -y` gives the -y to npm, not to us.
     const fix = options.npmKeptYes
-      ? `npm kept -y for itself; put it after "--": ${options.npmKeptYes}`
+      ? `npm kept -y for itself; ${options.npmKeptYes}`
       : `pass ${missing.length > 1 ? 'them' : 'it'}, or --yes for the defaults`;
     throw new UsageError(`missing ${flags} and no terminal to ask on; ${fix}`);
   }

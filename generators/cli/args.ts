@@ -24,7 +24,7 @@ export interface CreateOptions {
   dryRun: boolean;
   verify: boolean;
   json: boolean;
-  /** npm kept -y for itself: the "--" form that passes it, for when a question is left. */
+  /** npm kept -y for itself: the way to pass it (the "--" form), for when a question is left. */
   npmKeptYes?: string;
 }
 
@@ -94,8 +94,8 @@ const npmKept: { env: string; flag: string; takes?: (word: string) => boolean; f
 export interface NpmKept {
   /** The flags npm kept, as the user may have typed them. */
   flags: string[];
-  /** The same command with every flag after "--" (npx for npm exec, which passes what follows the package). */
-  form: string;
+  /** The way out and the same command with every flag after "--" (npx for npm exec: it passes all that follows the package). */
+  fix: string;
 }
 
 /**
@@ -139,7 +139,8 @@ export function npmKeptFlags(
   const form = env.npm_command === 'init'
     ? ['npm create freestanding@latest', ...directory, '--', ...rendered, ...ownFlags]
     : ['npx create-freestanding', ...directory, ...rendered, ...ownFlags];
-  return { flags: kept.map((entry) => entry.flag), form: form.join(' ') };
+  const how = env.npm_command === 'init' ? `put ${kept.length > 1 ? 'them' : 'it'} after "--"` : 'npx passes every flag';
+  return { flags: kept.map((entry) => entry.flag), fix: `${how}: ${form.join(' ')}` };
 }
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
@@ -194,8 +195,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const kept = npmKeptFlags(positionals, ownFlags, given, env);
   // A kept -y alone changes nothing when no question is left: answers.ts says so only when one is.
   if (kept && kept.flags.some((flag) => flag !== '--yes')) {
-    const them = kept.flags.length > 1 ? 'them' : 'it';
-    throw new UsageError(`npm kept ${kept.flags.join(', ')} for itself and passed on only what follows "--"; put ${them} after "--": ${kept.form}`);
+    throw new UsageError(`npm kept ${kept.flags.join(', ')} for itself and passed on only what follows "--"; ${kept.fix}`);
   }
 
   // `help` as the only word is the help; a directory named help is `./help`.
@@ -228,7 +228,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     dryRun: values['dry-run'],
     verify: values.verify,
     json: values.json,
-    npmKeptYes: kept?.form,
+    npmKeptYes: kept?.fix,
   };
 }
 
