@@ -53,6 +53,7 @@ describe('npm create freestanding', () => {
     ['--name (the crate was named after the directory)', ['named', '--name', 'kernel', '--', '-t', 'linux', '-y'], 'named', '--name', 'npm create freestanding@latest named -- --name kernel -t linux -y'],
     ['--verify (dropped)', ['verified', '--verify', '--', '-y'], 'verified', '--verify', 'npm create freestanding@latest verified -- --verify -y'],
     ['--json (the result came as text)', ['json', '--json', '-t', 'linux', '--', '-y'], 'json', '-t, --json', 'npm create freestanding@latest json -- -t linux --json -y'],
+    ['flags before the directory (the value was taken for the directory)', ['-t', 'linux', 'after', '--', '-y'], 'after', '-t', 'npm create freestanding@latest after -- -t linux -y'],
     ['--templates=<dir> (the overlay was left out)', ['laid', '--templates=./mine', '--', '-y'], 'laid', '--templates', 'npm create freestanding@latest laid -- --templates ./mine -y'],
   ])('refuses %s before writing anything, with the "--" form', async (_what, args, directory, flags, form) => {
     const result = await npm(['create', 'freestanding', ...args]);

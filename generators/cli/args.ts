@@ -119,23 +119,31 @@ export function npmKeptFlags(
     else if (spec.takes(raw)) kept.push({ flag: spec.flag, takes: spec.takes, free: spec.free, value: raw, split: false });
   }
   if (kept.length === 0) return undefined;
-  // Each word npm passed on after the directory is the value of a flag it kept: a catalogue value first, then a free one (a name, a folder).
-  const words = positionals.slice(1);
-  const owner = (word: string, free: boolean) => kept.find((entry) => entry.split && entry.value === undefined
-    && (free ? entry.free === true : entry.free === undefined && entry.takes!(word)));
-  const left: string[] = [];
-  for (const word of words) {
-    const entry = owner(word, false) ?? owner(word, true);
-    if (entry) entry.value = word;
-    else left.push(word);
-  }
+  // Each word npm passed on is the directory or the value of a flag it kept (a catalogue value first, then a name or a folder).
+  // The directory is most likely first (`my-os -t linux`), but may follow the flags (`-t linux my-os`) or be absent.
+  const assign = (directoryAt: number | undefined) => {
+    const values = new Map<(typeof kept)[number], string>();
+    const owner = (word: string, free: boolean) => kept.find((entry) => entry.split && !values.has(entry)
+      && (free ? entry.free === true : entry.free === undefined && entry.takes!(word)));
+    for (const [at, word] of positionals.entries()) {
+      if (at === directoryAt) continue;
+      const entry = owner(word, false) ?? owner(word, true);
+      if (!entry) return undefined;
+      values.set(entry, word);
+    }
+    const complete = kept.every((entry) => !entry.split || values.has(entry));
+    return { values, complete, directory: directoryAt === undefined ? undefined : positionals[directoryAt] };
+  };
+  const attempts = [...positionals.keys(), undefined].map(assign).filter((attempt) => attempt !== undefined);
   // Words no kept flag explains: not npm's doing, so the usual "one directory" error stands.
-  if (left.length > 0) return undefined;
+  const best = attempts.find((attempt) => attempt.complete) ?? attempts[0];
+  if (best === undefined) return undefined;
   const rendered = kept.map((entry) => {
     if (!entry.takes) return entry.flag;
-    return `${entry.flag} ${entry.value === undefined ? '<value>' : posixWord(entry.value)}`;
+    const value = entry.value ?? best.values.get(entry);
+    return `${entry.flag} ${value === undefined ? '<value>' : posixWord(value)}`;
   });
-  const directory = positionals[0] === undefined ? [] : [posixWord(positionals[0])];
+  const directory = best.directory === undefined ? [] : [posixWord(best.directory)];
   const form = env.npm_command === 'init'
     ? ['npm create freestanding@latest', ...directory, '--', ...rendered, ...ownFlags]
     : ['npx create-freestanding', ...directory, ...rendered, ...ownFlags];
