@@ -118,7 +118,8 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
     directory: (value) => {
       const spelling = checkDirectory(value);
       if (spelling) return { problem: spelling, suggestion: defaults.directory };
-      return directoryProblem(value, options.force);
+      // With --yes nothing is asked: the write's own check words it (counting the files --force would replace).
+      return options.yes ? undefined : directoryProblem(value, options.force);
     },
     name: nameProblem,
     target: (value) => fromList(value, catalogue.map((entry) => entry.id), defaults.target, () => unknownTarget(value)),
