@@ -1,8 +1,9 @@
 /**
  * Options → answers for the core: flags win, then prompts (only on a terminal
- * and only for what is missing), then defaults (with --yes). Each answer is
- * checked as soon as it is given, so a bad one is asked again at once with a
- * valid suggestion, and earlier answers are kept. The prompt library is
+ * and only for what is missing or wrong), then defaults (with --yes). Answers
+ * given as flags are checked before the first question and each asked one as
+ * soon as it is given, so a bad one is asked again at once with a valid
+ * suggestion (or, with no one to ask, refused at once), and earlier answers are kept. The prompt library is
  * imported only when a prompt is really shown, which keeps the flag path fast.
  */
 import { basename, resolve } from 'node:path';
@@ -32,7 +33,7 @@ export const askOnTerminal: Ask = async (question, defaultValue) => {
 };
 
 export interface AnswerSources {
-  /** Whether stdin and stdout are a terminal; asked only when an answer is missing and --yes is not given. */
+  /** Whether stdin and stdout are a terminal; asked only when an answer is missing or wrong and --yes is not given. */
   interactive: () => boolean;
   ask: Ask;
   /** Where a re-asked question says what was wrong. */
