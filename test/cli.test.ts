@@ -146,11 +146,46 @@ describe('create-freestanding', () => {
     [['--bogus'], /Unknown option '--bogus'; see --help/],
     [['-t', 'thumbv7em-none-eabihf', '--link-args', 'cargo-config'], /host targets only/],
     [['a', 'b'], /expected one directory/],
+    // Did you mean: case, a prefix, a typo; an edition nobody is near gets the default, not the oldest.
+    [['x', '-t', 'thumbv7em'], /unknown target "thumbv7em"; did you mean thumbv7em-none-eabi or thumbv7em-none-eabihf\? \(--list-targets/],
+    [['x', '-t', 'Linux'], /unknown target "Linux"; did you mean linux\?/],
+    [['x', '--template', 'helo'], /--template must be one of hello, minimal \(got "helo"\); did you mean hello\?$/],
+    [['x', '--edition', '2030'], /--edition must be one of 2018, 2021, 2024 \(got "2030"\); use --edition 2024$/],
+    [['x', '--edition', '2o24'], /\(got "2o24"\); did you mean 2024\?$/],
+    [['x', '--link-args', 'build-r'], /\(got "build-r"\); did you mean build-rs\?$/],
+    [['doctor', '-t', 'riscv64'], /unknown target "riscv64"; did you mean riscv64gc-unknown-none-elf\?/],
   ])('rejects bad input %j in one line with exit 1', async (args, message) => {
     const result = await runCli([...args, '-y']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('takes "help" as the help; a directory named help is ./help', async () => {
+    const dir = tempDir();
+    const help = await runCli(['help'], { cwd: dir });
+    expect(help.exitCode, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: create-freestanding/);
+    expect(help.stdout).toContain('a directory named help: ./help');
+    expect(readdirSync(dir)).toEqual([]);
+    const folder = await runCli(['./help', '-y'], { cwd: dir });
+    expect(folder.exitCode, folder.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'help', 'Cargo.toml'), 'utf8')).toContain('name = "help"');
+  });
+
+  it('skips a first literal "--", as pnpm, yarn 4, bun and npx pass it on', async () => {
+    const dir = tempDir();
+    const result = await runCli(['p1', '--', '-t', 'linux', '-y'], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Created p1 in p1: linux, hello');
+  });
+
+  it('without a terminal, a bad answer given is refused before a missing one is named', async () => {
+    const dir = tempDir();
+    const result = await runCli([join(dir, 'x'), '--name', 'fn']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe('create-freestanding: invalid crate name: "fn" is a Rust keyword; use --name fn-app');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('ends a final --json result with the files and next steps', async () => {

@@ -19,7 +19,8 @@ const npm = (args: string[]) => execa('npm', args, {
 });
 
 beforeAll(async () => {
-  const pack = await execa('npm', ['pack', '--pack-destination', tmp.dir, '--silent'], { cwd: repoRoot });
+  // The built dist/ as it is: prepack's build would empty dist/ under other tests.
+  const pack = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', tmp.dir, '--silent'], { cwd: repoRoot });
   const tarball = join(tmp.dir, String(pack.stdout).trim().split('\n').at(-1)!);
   await execa('mkdir', ['-p', project]);
   writeFileSync(join(project, 'package.json'), '{ "name": "scratch", "private": true }\n');
@@ -42,8 +43,39 @@ describe('npm create freestanding', () => {
     const result = await npm(['create', 'freestanding', 'eaten', '-t', 'linux', '--template', 'hello']);
     expect(result.exitCode).not.toBe(0);
     const ours = String(result.stderr).split('\n').filter((line) => line.startsWith('create-freestanding:'));
-    expect(ours).toEqual(['create-freestanding: npm kept the flags for itself and passed on only their values; put them after "--": npm create freestanding@latest eaten -- -t linux --template hello']);
+    expect(ours).toEqual(['create-freestanding: npm kept -t, --template for itself and passed on only what follows "--"; put them after "--": npm create freestanding@latest eaten -- -t linux --template hello']);
     expect(existsSync(join(project, 'eaten'))).toBe(false);
+  });
+
+  // Each was written (or silently dropped) before: the flag never reached the tool, and nothing said so.
+  it.each([
+    ['a --dry-run before "--" (it wrote the project)', ['dry', '--dry-run', '--', '-t', 'linux', '-y'], 'dry', '--dry-run', 'npm create freestanding@latest dry -- --dry-run -t linux -y'],
+    ['--name (the crate was named after the directory)', ['named', '--name', 'kernel', '--', '-t', 'linux', '-y'], 'named', '--name', 'npm create freestanding@latest named -- --name kernel -t linux -y'],
+    ['--verify (dropped)', ['verified', '--verify', '--', '-y'], 'verified', '--verify', 'npm create freestanding@latest verified -- --verify -y'],
+    ['--json (the result came as text)', ['json', '--json', '-t', 'linux', '--', '-y'], 'json', '-t, --json', 'npm create freestanding@latest json -- -t linux --json -y'],
+    ['flags before the directory (the value was taken for the directory)', ['-t', 'linux', 'after', '--', '-y'], 'after', '-t', 'npm create freestanding@latest after -- -t linux -y'],
+    ['--templates=<dir> (the overlay was left out)', ['laid', '--templates=./mine', '--', '-y'], 'laid', '--templates', 'npm create freestanding@latest laid -- --templates ./mine -y'],
+  ])('refuses %s before writing anything, with the "--" form', async (_what, args, directory, flags, form) => {
+    const result = await npm(['create', 'freestanding', ...args]);
+    expect(result.exitCode).not.toBe(0);
+    const ours = String(result.stderr).split('\n').filter((line) => line.startsWith('create-freestanding:'));
+    expect(ours).toEqual([`create-freestanding: npm kept ${flags} for itself and passed on only what follows "--"; put ${flags.includes(',') ? 'them' : 'it'} after "--": ${form}`]);
+    expect(existsSync(join(project, directory))).toBe(false);
+  });
+
+  it('refuses a --force npm kept, instead of asking for the --force that was typed', async () => {
+    writeFileSync(join(project, 'README.keep'), 'mine');
+    const result = await npm(['init', 'freestanding', '.', '--force', '--', '-t', 'linux', '-y', '--name', 'forced']);
+    expect(String(result.stderr)).toContain('create-freestanding: npm kept --force for itself and passed on only what follows "--"; put it after "--": npm create freestanding@latest . -- --force -t linux -y --name forced');
+    expect(String(result.stderr)).not.toContain('or pass --force');
+    expect(existsSync(join(project, 'Cargo.toml'))).toBe(false);
+  });
+
+  it('npm exec keeps them too, and is told the npx form that passes every flag', async () => {
+    const result = await npm(['exec', 'create-freestanding', 'exec-dry', '--dry-run', '-t', 'linux', '-y']);
+    expect(result.exitCode).not.toBe(0);
+    expect(String(result.stderr)).toContain('create-freestanding: npm kept -t, --dry-run, --yes for itself and passed on only what follows "--"; npx passes every flag: npx create-freestanding exec-dry -t linux --dry-run --yes');
+    expect(existsSync(join(project, 'exec-dry'))).toBe(false);
   });
 
   it('says that npm took -y, and how to give it to us', async () => {
@@ -51,6 +83,15 @@ describe('npm create freestanding', () => {
     expect(result.exitCode).not.toBe(0);
     expect(String(result.stderr)).toContain('npm kept -y for itself; put it after "--": npm create freestanding@latest yes-eaten -- --yes');
     expect(existsSync(join(project, 'yes-eaten'))).toBe(false);
+  });
+
+  it('npx and npm create pass a literal "--" on, which is skipped', async () => {
+    const npx = await npm(['exec', '--', 'create-freestanding', 'n1', '--', '-t', 'linux', '-y']);
+    expect(npx.exitCode, String(npx.stderr)).toBe(0);
+    expect(npx.stdout).toContain('Created n1 in n1: linux, hello');
+    const twice = await npm(['create', 'freestanding', 'n2', '--', '--', '-t', 'linux', '-y']);
+    expect(twice.exitCode, String(twice.stderr)).toBe(0);
+    expect(twice.stdout).toContain('Created n2 in n2: linux, hello');
   });
 
   it('npx create-freestanding passes every flag through', async () => {

@@ -122,3 +122,100 @@ describe('answers checked as they are given', () => {
     }
   });
 });
+
+describe('answers given as flags or the directory, checked before the first question', () => {
+  it('asks again at once for a non-empty directory given on the command line', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      mkdirSync(join(dir, 'full'));
+      writeFileSync(join(dir, 'full', 'notes.txt'), 'mine');
+      const result = await onTerminal(['full', '--edition', '2024'], dir, [
+        { waitFor: 'suggested: full-2', keys: '\r' },
+        { waitFor: 'Target', keys: '\r' },
+        { waitFor: 'Template', keys: '\r' },
+      ]);
+      const output = String(result.stdout);
+      expect(result.exitCode, output).toBe(0);
+      // Before: target, template and edition were asked, then the run was refused.
+      expect(output.indexOf('full is not empty')).toBeGreaterThan(-1);
+      expect(output.indexOf('full is not empty')).toBeLessThan(output.indexOf('Target'));
+      expect(readFileSync(join(dir, 'full-2', 'Cargo.toml'), 'utf8')).toContain('name = "full-2"');
+      expect(readdirSync(join(dir, 'full'))).toEqual(['notes.txt']);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('asks again at once for a --name that cannot be a crate name', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      const result = await onTerminal(['kw', '--name', 'fn', '--template', 'hello', '--edition', '2024'], dir, [
+        { waitFor: 'Crate name', keys: '\r' }, // the offered fn-app
+        { waitFor: 'Target', keys: '\r' },
+      ]);
+      const output = String(result.stdout);
+      expect(result.exitCode, output).toBe(0);
+      expect(output).toContain('invalid crate name: "fn" is a Rust keyword; try again (suggested: fn-app)');
+      expect(output.indexOf('Rust keyword')).toBeLessThan(output.indexOf('Target'));
+      expect(readFileSync(join(dir, 'kw', 'Cargo.toml'), 'utf8')).toContain('name = "fn-app"');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('asks for the crate name of a directory named con at once when the target given includes Windows', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      const result = await onTerminal(['con', '-t', 'host'], dir, [
+        { waitFor: 'Crate name', keys: '\r' },
+        { waitFor: 'Template', keys: '\r' },
+        { waitFor: 'Rust edition', keys: '\r' },
+      ]);
+      const output = String(result.stdout);
+      expect(result.exitCode, output).toBe(0);
+      expect(output).toContain('reserved Windows file name');
+      expect(output.indexOf('Crate name')).toBeLessThan(output.indexOf('Template'));
+      expect(readFileSync(join(dir, 'con', 'Cargo.toml'), 'utf8')).toContain('name = "con-app"');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('asks for the crate name of con right after a Windows target is chosen, before the template', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      const result = await onTerminal(['con'], dir, [
+        { waitFor: 'Target', keys: '\r' }, // host, which includes Windows
+        { waitFor: 'Crate name', keys: '\r' },
+        { waitFor: 'Template', keys: '\r' },
+        { waitFor: 'Rust edition', keys: '\r' },
+      ]);
+      const output = String(result.stdout);
+      expect(result.exitCode, output).toBe(0);
+      expect(output.indexOf('reserved Windows file name')).toBeLessThan(output.indexOf('Template'));
+      expect(readFileSync(join(dir, 'con', 'Cargo.toml'), 'utf8')).toContain('name = "con-app"');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('asks again for an unknown -t, offering the target it most likely meant', async ({ skip }) => {
+    if (!needScript(skip)) return;
+    const { dir, cleanup } = scratch();
+    try {
+      const result = await onTerminal(['fw', '-t', 'thumbv7em', '--template', 'minimal', '--edition', '2024'], dir, [
+        { waitFor: 'Target', keys: '\r' }, // the offer: thumbv7em-none-eabi
+      ]);
+      const output = String(result.stdout);
+      expect(result.exitCode, output).toBe(0);
+      expect(output).toContain('unknown target "thumbv7em"; did you mean thumbv7em-none-eabi or thumbv7em-none-eabihf?');
+      expect(readFileSync(join(dir, 'fw', '.cargo', 'config.toml'), 'utf8')).toContain('target = "thumbv7em-none-eabi"');
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -1,16 +1,19 @@
 /**
  * Options → answers for the core: flags win, then prompts (only on a terminal
- * and only for what is missing), then defaults (with --yes). Each answer is
- * checked as soon as it is given, so a bad one is asked again at once with a
- * valid suggestion, and earlier answers are kept. The prompt library is
+ * and only for what is missing or wrong), then defaults (with --yes). Answers
+ * given as flags are checked before the first question and each asked one as
+ * soon as it is given, so a bad one is asked again at once with a valid
+ * suggestion (or, with no one to ask, refused at once), and earlier answers are kept. The prompt library is
  * imported only when a prompt is really shown, which keeps the flag path fast.
  */
-import { defaults, nameForDirectory, type AnswersInput } from '../core/answers.js';
-import { CancelledError, UsageError } from '../core/errors.js';
+import { basename, resolve } from 'node:path';
+import { checkDirectory, checkName, defaults, expandHome, nameForDirectory, type AnswersInput } from '../core/answers.js';
+import { catalogue, editions, findTarget, templateNames } from '../core/catalogue.js';
+import { AnswerError, CancelledError, UsageError } from '../core/errors.js';
 import { questions, type QuestionSpec } from '../core/questions.js';
 import { checkDestination } from '../io/destination.js';
-import type { CreateOptions } from './args.js';
-import { flagFor } from './words.js';
+import { unknownTarget, type CreateOptions } from './args.js';
+import { closest, didYouMean, flagFor } from './words.js';
 
 /** Asks one question, offering `defaultValue`; resolves to the answer. */
 export type Ask = (question: QuestionSpec, defaultValue: string) => Promise<string>;
@@ -30,7 +33,7 @@ export const askOnTerminal: Ask = async (question, defaultValue) => {
 };
 
 export interface AnswerSources {
-  /** Whether stdin and stdout are a terminal; asked only when an answer is missing and --yes is not given. */
+  /** Whether stdin and stdout are a terminal; asked only when an answer is missing or wrong and --yes is not given. */
   interactive: () => boolean;
   ask: Ask;
   /** Where a re-asked question says what was wrong. */
@@ -61,24 +64,37 @@ function directoryProblem(directory: string, force: boolean): { problem: string;
   return { problem, suggestion: 'freestanding-app' };
 }
 
+/** What is wrong with one answer, and the value to offer (or suggest) instead. */
+interface Problem {
+  problem: string;
+  suggestion?: string;
+  /** The problem already names the value to use ("did you mean …?"). */
+  named?: boolean;
+}
+
 async function askUntilValid(
-  question: QuestionSpec, firstDefault: string, sources: AnswerSources,
-  extraCheck?: (value: string) => { problem: string; suggestion: string } | undefined,
+  question: QuestionSpec, firstOffer: string, sources: AnswerSources, check: (value: string) => Problem | undefined,
 ): Promise<string> {
-  let offer = firstDefault;
+  let offer = firstOffer;
   for (;;) {
     const value = await sources.ask(question, offer);
-    const problem = question.validate?.(value);
-    if (problem === undefined) {
-      const extra = extraCheck?.(value);
-      if (!extra) return value;
-      sources.warn(`${extra.problem}; try again (suggested: ${extra.suggestion})`);
-      offer = extra.suggestion;
-      continue;
-    }
-    sources.warn(`${problem}; try again`);
-    offer = question.key === 'name' ? nameForDirectory(value).name : question.defaultValue({});
+    const bad = check(value);
+    if (!bad) return value;
+    sources.warn(`${bad.problem}; try again${bad.suggestion === undefined ? '' : ` (suggested: ${bad.suggestion})`}`);
+    offer = bad.suggestion ?? question.defaultValue({});
   }
+}
+
+/** A value from a fixed list, with the near ones named and one offered: the nearest when only one is, else the default. */
+function fromList(value: string, allowed: readonly string[], fallback: string, unknown: (near: string[]) => string): Problem | undefined {
+  if (allowed.includes(value)) return undefined;
+  const near = closest(value, allowed);
+  return { problem: unknown(near), suggestion: near[0] ?? fallback, named: near.length > 0 };
+}
+
+function targetIncludesWindows(target: string | undefined): boolean {
+  const entry = target === undefined ? undefined : findTarget(target);
+  return entry?.kind === 'host' && entry.oses.includes('windows');
 }
 
 export async function resolveAnswers(options: CreateOptions, sources: AnswerSources): Promise<AnswersInput> {
@@ -90,32 +106,93 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
     // The edition is asked on a terminal but, having a safe default, never demanded as a flag.
     edition: options.edition ?? (options.yes || sources.interactive() ? undefined : defaults.edition),
   };
-  // The name is asked only when the directory's base name cannot be one.
-  const asked = (key: Key, answers: Partial<Record<Key, string>>) =>
-    key !== 'name' || (answers.directory !== undefined && !nameForDirectory(answers.directory).valid);
+  const answers: Partial<Record<Key, string>> = {};
+  // Asked at most once: isatty loads node:tty, which a run with every answer right never needs.
+  let terminal: boolean | undefined;
+  const canAsk = () => (terminal ??= !options.yes && sources.interactive());
 
-  const missing = questions.filter((question) => question.key !== 'name' && given[question.key] === undefined);
-  if (missing.length > 0 && !options.yes && !sources.interactive()) {
-    const flags = missing.map((question) => flagFor[question.key]).join(', ');
+  const nameProblem = (name: string): Problem | undefined => {
+    const verdict = checkName(name, targetIncludesWindows(answers.target ?? given.target));
+    return verdict.problem === undefined ? undefined : { problem: verdict.problem, suggestion: verdict.suggestion };
+  };
+  const checks: Record<Key, (value: string) => Problem | undefined> = {
+    directory: (value) => {
+      const spelling = checkDirectory(value);
+      if (spelling) return { problem: spelling, suggestion: defaults.directory };
+      // With --yes nothing is asked: the write's own check words it (counting the files --force would replace).
+      return options.yes ? undefined : directoryProblem(value, options.force);
+    },
+    name: nameProblem,
+    target: (value) => fromList(value, catalogue.map((entry) => entry.id), defaults.target, () => unknownTarget(value)),
+    template: (value) => fromList(value, templateNames, defaults.template,
+      (near) => `--template must be one of ${templateNames.join(', ')} (got "${value}")${didYouMean(near)}`),
+    edition: (value) => fromList(value, editions, defaults.edition,
+      (near) => `--edition must be one of ${editions.join(', ')} (got "${value}")${didYouMean(near)}`),
+  };
+  const question = (key: Key) => questions.find((entry) => entry.key === key)!;
+
+  // Every answer given is checked before the first question: without a terminal a bad one ends the run here.
+  // (A non-empty destination is left to the write's own check, which counts the files --force would replace.)
+  for (const key of ['directory', 'name', 'target', 'template', 'edition'] as const) {
+    const value = given[key];
+    if (value === undefined) continue;
+    const bad = key === 'directory' ? (checkDirectory(value) ? checks.directory(value) : undefined) : checks[key](value);
+    if (bad && !canAsk()) throw new AnswerError(key, bad.problem, bad.named ? undefined : bad.suggestion);
+  }
+  if (options.linkArgs === 'cargo-config' && given.target !== undefined && findTarget(given.target)?.kind === 'bare-metal') {
+    throw new AnswerError('linkArgs', `link arguments in .cargo/config.toml apply to host targets only; ${given.target} takes its linker script from build.rs`, defaults.linkArgs);
+  }
+
+  const missing = questions.filter((entry) => entry.key !== 'name' && given[entry.key] === undefined);
+  if (missing.length > 0 && !canAsk() && !options.yes) {
+    const flags = missing.map((entry) => flagFor[entry.key]).join(', ');
     // `npm create freestanding x -y` gives the -y to npm, not to us.
-    const npmTookYes = process.env.npm_command !== undefined && process.env.npm_config_yes === 'true';
-    const fix = npmTookYes
-      ? `npm kept -y for itself; put it after "--": npm create freestanding@latest ${options.directory ?? 'my-os'} -- --yes`
+    const fix = options.npmKeptYes
+      ? `npm kept -y for itself; ${options.npmKeptYes}`
       : `pass ${missing.length > 1 ? 'them' : 'it'}, or --yes for the defaults`;
     throw new UsageError(`missing ${flags} and no terminal to ask on; ${fix}`);
   }
 
-  const answers: Partial<Record<Key, string>> = {};
-  for (const question of questions) {
-    const value = given[question.key];
-    if (value !== undefined) answers[question.key] = value;
-    else if (options.yes || !sources.interactive()) {
-      if (question.key !== 'name') answers[question.key] = question.defaultValue(answers);
-    } else if (asked(question.key, answers)) {
-      const check = question.key === 'directory' ? (dir: string) => directoryProblem(dir, options.force) : undefined;
-      answers[question.key] = await askUntilValid(question, question.defaultValue(answers), sources, check);
+  /** A given answer, asked again at once when it is wrong; a missing one, asked or defaulted. */
+  const settle = async (key: Key): Promise<string | undefined> => {
+    const value = given[key];
+    const check = checks[key];
+    if (value !== undefined) {
+      const bad = check(value);
+      if (!bad) return value;
+      // Only a destination problem or a name that Windows refuses gets here without a terminal: the write's check words them.
+      if (!canAsk()) return value;
+      sources.warn(`${bad.problem}; try again${bad.suggestion === undefined ? '' : ` (suggested: ${bad.suggestion})`}`);
+      return askUntilValid(question(key), bad.suggestion ?? question(key).defaultValue(answers), sources, check);
     }
+    if (key === 'name') return undefined;
+    if (!canAsk()) return question(key).defaultValue(answers);
+    return askUntilValid(question(key), question(key).defaultValue(answers), sources, check);
+  };
+
+  answers.directory = await settle('directory');
+  answers.name = await settle('name');
+  /** The crate name follows the directory unless given; asked when it cannot be one (for the target, once known). */
+  const settleDerivedName = async () => {
+    if (answers.name !== undefined || !canAsk()) return;
+    const derived = nameForDirectory(answers.directory!).name;
+    const base = basename(resolve(expandHome(answers.directory!)));
+    const bad = nameProblem(base);
+    if (!bad) return;
+    sources.warn(`${bad.problem}; the crate needs another name`);
+    answers.name = await askUntilValid(question('name'), bad.suggestion ?? derived, sources, nameProblem);
+  };
+  await settleDerivedName();
+  answers.target = await settle('target');
+  // A name fine elsewhere may be one Windows reserves (con, nul, …): asked again now that the target is known.
+  if (answers.name !== undefined && nameProblem(answers.name) && canAsk()) {
+    const bad = nameProblem(answers.name)!;
+    sources.warn(`${bad.problem}; try again (suggested: ${bad.suggestion})`);
+    answers.name = await askUntilValid(question('name'), bad.suggestion!, sources, nameProblem);
   }
+  await settleDerivedName();
+  answers.template = await settle('template');
+  answers.edition = await settle('edition');
   return {
     directory: answers.directory!,
     name: answers.name,

@@ -2,16 +2,19 @@
 import { parseArgs } from 'node:util';
 import {
   catalogue, editions, findTarget, linkArgModes, templateNames,
-  type Edition, type LinkArgMode, type TemplateName,
+  type LinkArgMode,
 } from '../core/catalogue.js';
 import { UsageError } from '../core/errors.js';
+import { posixWord } from '../core/shell.js';
+import { closest, didYouMean } from './words.js';
 
 export interface CreateOptions {
   command: 'create';
   directory?: string;
+  /** As given: checked with the other answers, so that a terminal can ask again. */
   target?: string;
-  template?: TemplateName;
-  edition?: Edition;
+  template?: string;
+  edition?: string;
   name?: string;
   linkArgs?: LinkArgMode;
   /** A folder laid over the built-in templates. */
@@ -21,6 +24,8 @@ export interface CreateOptions {
   dryRun: boolean;
   verify: boolean;
   json: boolean;
+  /** npm kept -y for itself: the way to pass it (the "--" form), for when a question is left. */
+  npmKeptYes?: string;
 }
 
 export type CliOptions =
@@ -32,6 +37,7 @@ export type CliOptions =
 
 export const usage = `Usage: create-freestanding [directory] [options]
        create-freestanding doctor [--target <id>] [--json]
+       create-freestanding help                (a directory named help: ./help)
        create-freestanding course [directory] | course verify | check [crate]   (course --help)
 
 Scaffold a freestanding Rust binary (#![no_std], #![no_main], own entry point).
@@ -51,6 +57,8 @@ Options:
       --json              machine-readable output
   -h, --help              show this help
   -v, --version           show the version
+A first "--" is skipped, as launchers pass it on (npx create-freestanding my-os -- -y).
+Under npm create, npm keeps flags before "--" for itself: the tool says so and prints the command to run.
 
 doctor: check what a target needs on this machine (cargo, its core, linker, QEMU)
 and print the command that fixes each missing piece.
@@ -60,41 +68,101 @@ check: say which step of the course your crate is at, and what comes next.`;
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")${didYouMean(closest(value, allowed))}`);
 }
-
-/** The flag each kind of value belongs to, to rebuild a command npm has taken apart. */
-function flagForValue(value: string): string | undefined {
-  if (findTarget(value)) return `-t ${value}`;
-  if ((templateNames as readonly string[]).includes(value)) return `--template ${value}`;
-  if ((editions as readonly string[]).includes(value)) return `--edition ${value}`;
-  if ((linkArgModes as readonly string[]).includes(value)) return `--link-args ${value}`;
-  return undefined;
-}
-
-/** Boolean flags npm keeps as its own config (`npm_config_<name>`) when given before "--". */
-const npmKeptSwitches = ['yes', 'force', 'dry-run', 'verify', 'json'] as const;
 
 /**
- * `npm create freestanding my-os -t linux --template hello` reaches us as three
- * positionals: npm parses the flags itself and passes their values on. When run
- * by npm and every extra word is such a value, the `--` form that works.
+ * Our flags as npm names them when it keeps them (`npm_config_<env>`): npm
+ * reads -y as yes and -f as force, and keeps -t as t. A flag that takes a
+ * value gets "true" when written with a space (its value goes on to us as a
+ * word), or the value itself when written with "=".
  */
-export function npmAteFlags(positionals: string[], env: NodeJS.ProcessEnv): string | undefined {
-  if (env.npm_command === undefined && env.npm_execpath === undefined) return undefined;
-  const flags = positionals.slice(1).map(flagForValue);
-  if (flags.some((flag) => flag === undefined)) return undefined;
-  const switches = npmKeptSwitches.filter((name) => env[`npm_config_${name.replace('-', '_')}`] === 'true').map((name) => `--${name}`);
-  return `npm create freestanding@latest ${positionals[0]} -- ${[...flags, ...switches].join(' ')}`;
+const npmKept: { env: string; flag: string; takes?: (word: string) => boolean; free?: true }[] = [
+  { env: 't', flag: '-t', takes: (word) => findTarget(word) !== undefined },
+  // Only a catalogue id counts: npm_config_target is also node-gyp's (an Electron version, say).
+  { env: 'target', flag: '--target', takes: (word) => findTarget(word) !== undefined },
+  { env: 'template', flag: '--template', takes: (word) => (templateNames as readonly string[]).includes(word) },
+  { env: 'edition', flag: '--edition', takes: (word) => (editions as readonly string[]).includes(word) },
+  { env: 'link_args', flag: '--link-args', takes: (word) => (linkArgModes as readonly string[]).includes(word) },
+  { env: 'name', flag: '--name', takes: () => true, free: true },
+  { env: 'templates', flag: '--templates', takes: () => true, free: true },
+  { env: 'force', flag: '--force' }, { env: 'dry_run', flag: '--dry-run' }, { env: 'verify', flag: '--verify' },
+  { env: 'json', flag: '--json' }, { env: 'list_targets', flag: '--list-targets' }, { env: 'yes', flag: '--yes' },
+];
+
+/** What npm kept of the user's flags, and the command that passes them all on. */
+export interface NpmKept {
+  /** The flags npm kept, as the user may have typed them. */
+  flags: string[];
+  /** The way out and the same command with every flag after "--" (npx for npm exec: it passes all that follows the package). */
+  fix: string;
 }
 
-export function parseCommandLine(argv: string[]): CliOptions {
+/**
+ * `npm create freestanding my-os -t linux --dry-run` reaches us as `my-os
+ * linux` with npm_config_t and npm_config_dry_run set: npm keeps every flag
+ * before "--" for itself. Rebuilt from those variables and the words npm
+ * passed on, with the flags we did get. Only under npm create/init/exec
+ * (npm_command init or exec); other launchers pass every flag.
+ */
+export function npmKeptFlags(
+  positionals: string[], ownFlags: string[], given: (flag: string) => boolean, env: NodeJS.ProcessEnv,
+): NpmKept | undefined {
+  if (env.npm_command !== 'init' && env.npm_command !== 'exec') return undefined;
+  const kept: { flag: string; takes?: (word: string) => boolean; free?: true; value?: string; split: boolean }[] = [];
+  for (const spec of npmKept) {
+    const raw = env[`npm_config_${spec.env}`];
+    if (raw === undefined || raw === '' || raw === 'false' || given(spec.flag)) continue;
+    if (!spec.takes) {
+      if (raw === 'true') kept.push({ flag: spec.flag, split: false });
+    } else if (raw === 'true') kept.push({ flag: spec.flag, takes: spec.takes, free: spec.free, split: true });
+    else if (spec.takes(raw)) kept.push({ flag: spec.flag, takes: spec.takes, free: spec.free, value: raw, split: false });
+  }
+  if (kept.length === 0) return undefined;
+  // Each word npm passed on is the directory or the value of a flag it kept (a catalogue value first, then a name or a folder).
+  // The directory is most likely first (`my-os -t linux`), but may follow the flags (`-t linux my-os`) or be absent.
+  const assign = (directoryAt: number | undefined) => {
+    const values = new Map<(typeof kept)[number], string>();
+    const owner = (word: string, free: boolean) => kept.find((entry) => entry.split && !values.has(entry)
+      && (free ? entry.free === true : entry.free === undefined && entry.takes!(word)));
+    for (const [at, word] of positionals.entries()) {
+      if (at === directoryAt) continue;
+      const entry = owner(word, false) ?? owner(word, true);
+      if (!entry) return undefined;
+      values.set(entry, word);
+    }
+    const complete = kept.every((entry) => !entry.split || values.has(entry));
+    return { values, complete, directory: directoryAt === undefined ? undefined : positionals[directoryAt] };
+  };
+  const attempts = [...positionals.keys(), undefined].map(assign).filter((attempt) => attempt !== undefined);
+  // Words no kept flag explains: not npm's doing, so the usual "one directory" error stands.
+  const best = attempts.find((attempt) => attempt.complete) ?? attempts[0];
+  if (best === undefined) return undefined;
+  const rendered = kept.map((entry) => {
+    if (!entry.takes) return entry.flag;
+    const value = entry.value ?? best.values.get(entry);
+    return `${entry.flag} ${value === undefined ? '<value>' : posixWord(value)}`;
+  });
+  const directory = best.directory === undefined ? [] : [posixWord(best.directory)];
+  const form = env.npm_command === 'init'
+    ? ['npm create freestanding@latest', ...directory, '--', ...rendered, ...ownFlags]
+    : ['npx create-freestanding', ...directory, ...rendered, ...ownFlags];
+  const how = env.npm_command === 'init' ? `put ${kept.length > 1 ? 'them' : 'it'} after "--"` : 'npx passes every flag';
+  return { flags: kept.map((entry) => entry.flag), fix: `${how}: ${form.join(' ')}` };
+}
+
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+  // npx, pnpm, yarn 4 and bun pass on a "--" the user typed for npm's sake: `p1 -- -t linux` means `p1 -t linux`.
+  // Only the first goes; a second still ends the options (a directory named "-x": `-- -- -x`, or `./-x`).
+  const dash = argv.indexOf('--');
+  const args = dash === -1 ? argv : [...argv.slice(0, dash), ...argv.slice(dash + 1)];
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args,
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         target: { type: 'string', short: 't' },
         template: { type: 'string' },
@@ -120,34 +188,46 @@ export function parseCommandLine(argv: string[]): CliOptions {
     const hint = ambiguous && first.includes('ambiguous') ? `; to pass a value starting with "-", write ${ambiguous[1]}=<value>` : '';
     throw new UsageError(`${first}${hint}; see --help`);
   }
-  const { values, positionals } = parsed;
-  if (values.help) return { command: 'help' };
+  const { values, positionals, tokens } = parsed;
+
+  // Before anything runs: a flag npm kept (a --dry-run above all) must not be lost into a write.
+  const ownFlags = tokens.flatMap((token) => {
+    if (token.kind !== 'option') return [];
+    if (token.value === undefined) return [token.rawName];
+    return token.inlineValue ? [`${token.rawName}=${posixWord(token.value)}`] : [token.rawName, posixWord(token.value)];
+  });
+  const given = (flag: string) => {
+    const name = flag === '-t' ? 'target' : flag.slice(2);
+    return (values as Record<string, unknown>)[name] !== undefined && (values as Record<string, unknown>)[name] !== false;
+  };
+  const kept = npmKeptFlags(positionals, ownFlags, given, env);
+  // A kept -y alone changes nothing when no question is left: answers.ts says so only when one is.
+  if (kept && kept.flags.some((flag) => flag !== '--yes')) {
+    throw new UsageError(`npm kept ${kept.flags.join(', ')} for itself and passed on only what follows "--"; ${kept.fix}`);
+  }
+
+  // `help` as the only word is the help; a directory named help is `./help`.
+  if (values.help || (positionals.length === 1 && positionals[0] === 'help')) return { command: 'help' };
   if (values.version) return { command: 'version' };
   if (values['list-targets']) return { command: 'list-targets', json: values.json };
 
   const target = values.target;
-  if (target !== undefined && !findTarget(target)) {
-    throw new UsageError(`unknown target "${target}"; choose one of: ${catalogue.map((t) => t.id).join(', ')}`);
-  }
-
   if (positionals[0] === 'doctor') {
     if (positionals.length > 1) throw new UsageError(`doctor takes no directory (got "${positionals[1]}")`);
+    if (target !== undefined && !findTarget(target)) throw new UsageError(unknownTarget(target));
     return { command: 'doctor', target, json: values.json };
   }
-  if (positionals.length > 1) {
-    const npmForm = npmAteFlags(positionals, process.env);
-    if (npmForm) throw new UsageError(`npm kept the flags for itself and passed on only their values; put them after "--": ${npmForm}`);
-    throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')}`);
-  }
+  if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')}`);
 
   const linkArgs = oneOf('link-args', values['link-args'], linkArgModes);
   if (positionals[0] === '') throw new UsageError('the directory must not be an empty string');
   return {
     command: 'create',
     directory: positionals[0],
+    // Target, template and edition are checked with the other answers, before the first question (answers.ts).
     target,
-    template: oneOf('template', values.template, templateNames),
-    edition: oneOf('edition', values.edition, editions),
+    template: values.template,
+    edition: values.edition,
     name: values.name,
     linkArgs,
     templates: values.templates,
@@ -156,5 +236,14 @@ export function parseCommandLine(argv: string[]): CliOptions {
     dryRun: values['dry-run'],
     verify: values.verify,
     json: values.json,
+    npmKeptYes: kept?.fix,
   };
+}
+
+/** An unknown target in one line: the near ones, or the whole catalogue. */
+export function unknownTarget(target: string): string {
+  const near = closest(target, catalogue.map((entry) => entry.id));
+  return near.length > 0
+    ? `unknown target "${target}"${didYouMean(near)} (--list-targets shows them all)`
+    : `unknown target "${target}"; choose one of: ${catalogue.map((entry) => entry.id).join(', ')}`;
 }
