@@ -65,7 +65,7 @@ describe('plop pack', () => {
 describe('the real plop binary', () => {
   const plopBin = join(repoRoot, 'node_modules', '.bin', 'plop');
   const runPlop = (dest: string, args: string[]) =>
-    execa(plopBin, ['--plopfile', join(repoRoot, 'dist', 'plopfile.js'), '--dest', dest, ...args], { reject: false, stdin: 'ignore' });
+    execa(plopBin, ['--plopfile', join(repoRoot, 'dist', 'plopfile.js'), '--dest', dest, ...args], { reject: false, stdin: 'ignore', all: true });
   const bypass = ['freestanding', 'crates/kernel', 'kernel', 'thumbv7em-none-eabihf', 'hello', '2021'];
 
   it('generates from bypassed answers and prints the next steps', async () => {
@@ -86,8 +86,9 @@ describe('the real plop binary', () => {
     writeFileSync(join(tmp.dir, 'crates/kernel/notes.txt'), 'mine');
     const refused = await runPlop(tmp.dir, bypass);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stdout).toMatch(/is not empty; choose a new directory, or run plop with --force/);
-    expect(refused.stdout).not.toContain('pass --force');
+    // Refused by the directory prompt's check (plop prints it on stderr), before any action.
+    expect(refused.all).toMatch(/is not empty; choose a new directory, or run plop with --force/);
+    expect(refused.all).not.toContain('pass --force');
     expect(existsSync(join(tmp.dir, 'crates/kernel/Cargo.toml'))).toBe(false);
     const forced = await runPlop(tmp.dir, ['--force', ...bypass]);
     expect(forced.exitCode, forced.stdout).toBe(0);
