@@ -22,6 +22,9 @@
  *   dist/cli.cjs on first use.
  * - dist/generators/index.js and dist/plopfile.js, the library and the plop
  *   pack: ES modules with shared chunks in dist/chunks/.
+ * - dist/generators/index.cjs, the library for require() (package.json's
+ *   "require" condition): one CommonJS file, so that a CommonJS consumer and
+ *   its types (the .d.cts copies of the declarations) need no require(esm).
  * - dist/handlebars-compiler.cjs, the full Handlebars, for template overrides.
  *
  * Steps: the templates are precompiled by Handlebars' own precompiler into a
@@ -128,8 +131,6 @@ const bundle = {
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // node-plop is the plop user's own package; only its types are imported.
-  external: ['node-plop'],
   plugins: [precompiledTemplates, usedPrompts, noSourceMap, ownModulesEager],
   // Bundled CommonJS (Handlebars' runtime, cross-spawn) may call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
@@ -198,7 +199,6 @@ const cli = await esbuild.build({
   stdin: { contents: cliEntry, resolveDir: root, sourcefile: 'cli-entry.ts', loader: 'ts' },
   outdir: undefined,
   outfile: join(dist, 'cli.cjs'),
-  external: ['node-plop'],
   plugins: [precompiledTemplates, noSourceMap, librariesBeside, courseApart],
 });
 const course = await esbuild.build({
@@ -223,6 +223,13 @@ const library = await esbuild.build({
   },
 });
 
+// The library for require(): everything bundled in one file beside index.js (render.ts finds templates/ from its folder).
+const libraryCjs = await esbuild.build({
+  ...commonJs,
+  entryPoints: { 'generators/index': join(root, 'generators/index.ts') },
+  plugins: [precompiledTemplates, usedPrompts, noSourceMap],
+});
+
 // The full Handlebars (with its compiler), for template overrides only; CommonJS so render.ts can require() it on demand.
 const compiler = await esbuild.build({
   ...common,
@@ -234,6 +241,24 @@ const compiler = await esbuild.build({
 });
 
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
+
+/**
+ * A .d.cts beside each .d.ts, importing .cjs: TypeScript takes a .d.ts in a
+ * "type": "module" package for an ES module, so a CommonJS consumer
+ * (`import x = require(...)`, node16) would get TS1471; the copies describe
+ * dist/generators/index.cjs as the CommonJS module it is.
+ */
+function declarationsFor(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return declarationsFor(path);
+    return entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+for (const file of declarationsFor(dist)) {
+  const text = readFileSync(file, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.js\2/g, '$1$2$3.cjs$2');
+  writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), text);
+}
 
 /** Every package a bundled file came from, with its licence text. */
 function bundledPackages(...metafiles) {
@@ -252,7 +277,7 @@ function bundledPackages(...metafiles) {
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const packages = bundledPackages(cli.metafile, course.metafile, libraries.metafile, library.metafile, compiler.metafile);
+const packages = bundledPackages(cli.metafile, course.metafile, libraries.metafile, library.metafile, libraryCjs.metafile, compiler.metafile);
 writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.md'), [
   '# Third-party notices',
   '',
