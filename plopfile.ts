@@ -113,7 +113,7 @@ export default function freestandingPlopPack(plop: PlopfileApi, options: PackOpt
 
   /** The directory prompt, checked as the CLI checks it: spelling, then the destination as a dry run sees it. */
   const validateDirectory = async (value: string): Promise<string | true> => {
-    const spelling = questions[0]!.validate!(value);
+    const spelling = questions.find((question) => question.key === 'directory')?.validate?.(value);
     if (spelling) return spelling;
     try {
       await scaffold({ directory: destination(value), name: 'freestanding-app' }, { dryRun: true, force: forced(options) });
