@@ -23,8 +23,8 @@
  * - dist/generators/index.js and dist/plopfile.js, the library and the plop
  *   pack: ES modules with shared chunks in dist/chunks/.
  * - dist/generators/index.cjs, the library for require() (package.json's
- *   "require" condition): one CommonJS file, so that a CommonJS consumer and
- *   its types (the .d.cts copies of the declarations) need no require(esm).
+ *   "require" condition): the ES module through Node's require(esm), typed
+ *   by .d.cts copies of the declarations.
  * - dist/handlebars-compiler.cjs, the full Handlebars, for template overrides.
  *
  * Steps: the templates are precompiled by Handlebars' own precompiler into a
@@ -223,12 +223,20 @@ const library = await esbuild.build({
   },
 });
 
-// The library for require(): everything bundled in one file beside index.js (render.ts finds templates/ from its folder).
-const libraryCjs = await esbuild.build({
-  ...commonJs,
-  entryPoints: { 'generators/index': join(root, 'generators/index.ts') },
-  plugins: [precompiledTemplates, usedPrompts, noSourceMap],
-});
+/**
+ * The library for require(): the ES module itself, through Node's require(esm)
+ * (20.19+, 22.12+), so that require() and import() share one module (one set
+ * of error classes for instanceof), and the tarball carries no second copy.
+ * Where require(esm) is missing or disabled, one line says what to do instead.
+ */
+writeFileSync(join(dist, 'generators', 'index.cjs'), `'use strict';
+try {
+  module.exports = require('./index.js');
+} catch (error) {
+  if (error === null || typeof error !== 'object' || error.code !== 'ERR_REQUIRE_ESM') throw error;
+  throw new Error(\`create-freestanding: require() of this ES module needs Node 20.19+ or 22.12+ (this is \${process.version}, or --no-experimental-require-module is set); use import('create-freestanding') instead\`);
+}
+`);
 
 // The full Handlebars (with its compiler), for template overrides only; CommonJS so render.ts can require() it on demand.
 const compiler = await esbuild.build({
@@ -277,7 +285,7 @@ function bundledPackages(...metafiles) {
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const packages = bundledPackages(cli.metafile, course.metafile, libraries.metafile, library.metafile, libraryCjs.metafile, compiler.metafile);
+const packages = bundledPackages(cli.metafile, course.metafile, libraries.metafile, library.metafile, compiler.metafile);
 writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.md'), [
   '# Third-party notices',
   '',

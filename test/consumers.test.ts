@@ -107,13 +107,27 @@ describe('the library as those consumers run it', () => {
     return execa(process.execPath, [file], { cwd: join(consumers, dir), reject: false });
   };
 
-  it('require() gives the CommonJS build, import() the ES one, with the same API', async () => {
-    const required = await run('.', 'required.cjs', "const cf = require('create-freestanding'); console.log(JSON.stringify(Object.keys(cf).sort()), require.resolve('create-freestanding'));");
-    expect(required.exitCode, required.stderr).toBe(0);
-    expect(required.stdout).toMatch(/dist\/generators\/index\.cjs$/);
-    const imported = await run('.', 'imported.mjs', "const cf = await import('create-freestanding'); console.log(JSON.stringify(Object.keys(cf).sort()));");
-    expect(imported.exitCode, imported.stderr).toBe(0);
-    expect(required.stdout.split(' ')[0]).toBe(imported.stdout);
+  // Node's require(esm) adds __esModule (a default export exists), so CommonJS interop reads `.default` as the .d.cts says.
+  it('require() and import() give the same module (one set of error classes)', async () => {
+    const both = await run('.', 'both.cjs', [
+      "const required = require('create-freestanding');",
+      "import('create-freestanding').then((imported) => {",
+      "  let thrown; try { required.generate({ target: 'pdp11' }); } catch (error) { thrown = error; }",
+      "  console.log(JSON.stringify({ same: required.generate === imported.generate, instance: thrown instanceof imported.AnswerError, keys: Object.keys(required).filter((key) => key !== '__esModule').sort().join() === Object.keys(imported).sort().join(), resolved: require.resolve('create-freestanding') }));",
+      '});',
+    ].join('\n'));
+    expect(both.exitCode, both.stderr).toBe(0);
+    const output = JSON.parse(both.stdout);
+    expect(output).toMatchObject({ same: true, instance: true, keys: true });
+    expect(output.resolved).toMatch(/dist\/generators\/index\.cjs$/);
+  });
+
+  it('require() without Node\'s require(esm) is refused in one line that says what to do', async () => {
+    writeFileSync(join(consumers, 'old.cjs'), "require('create-freestanding');\n");
+    const refused = await execa(process.execPath, ['--no-experimental-require-module', 'old.cjs'], { cwd: consumers, reject: false });
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain("Error: create-freestanding: require() of this ES module needs Node 20.19+ or 22.12+");
+    expect(refused.stderr).toContain("use import('create-freestanding') instead");
   });
 
   it('names each error class, defaults generate(), and lists the catalogue\'s target ids', async () => {
