@@ -256,14 +256,16 @@ execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '
  * (`import x = require(...)`, node16) would get TS1471; the copies describe
  * dist/generators/index.cjs as the CommonJS module it is.
  */
-function declarationsFor(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return declarationsFor(path);
-    return entry.name.endsWith('.d.ts') ? [path] : [];
-  });
+function declarationsFrom(entry, seen = new Set()) {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  for (const match of readFileSync(entry, 'utf8').matchAll(/(?:from\s+|import\()['"](\.{1,2}\/[^'"]+)\.js['"]/g)) {
+    declarationsFrom(join(dirname(entry), `${match[1]}.d.ts`), seen);
+  }
+  return seen;
 }
-for (const file of declarationsFor(dist)) {
+// Only those the library's entry reaches: the CLI's and the course's are no API.
+for (const file of declarationsFrom(join(dist, 'generators', 'index.d.ts'))) {
   const text = readFileSync(file, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.js\2/g, '$1$2$3.cjs$2');
   writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), text);
 }
