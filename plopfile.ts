@@ -6,9 +6,14 @@
  * (plop is a devDependency), writing into the folder you run it from.
  * It runs the same core as the CLI; files are rendered by our own strict,
  * non-escaping Handlebars, not plop's.
+ *
+ * node-plop is the plop user's package, not ours: the few of its types used
+ * here are declared below, so that our declarations type-check without it.
  */
-import { isAbsolute, resolve } from 'node:path';
-import type { NodePlopAPI } from 'node-plop';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { expandHome } from './generators/core/answers.js';
 import { questions } from './generators/core/questions.js';
 import { scaffold, type ScaffoldResult } from './generators/scaffold.js';
 import { AnswerError, DestinationNotEmptyError, UsageError } from './generators/core/errors.js';
@@ -17,18 +22,34 @@ import { escapeControls, showText } from './generators/core/shell.js';
 export const generatorName = 'freestanding';
 const generatorDescription = 'A freestanding Rust binary (#![no_std], #![no_main]) for a host OS or a bare-metal target';
 
-/** Options of `plop.load('create-freestanding', options)`. */
+/**
+ * Options of `plop.load('create-freestanding', options)`. In a plopfile.ts,
+ * give them as a `PackOptions` (`const options: PackOptions = { templates }`):
+ * node-plop types load's options as its own `PlopCfg`, which has no `templates`.
+ */
 export interface PackOptions {
-  /** A folder laid over the built-in templates (same relative paths replace; others are added). */
+  /** A folder laid over the built-in templates (same relative paths replace; others are added), relative to the destination. */
   templates?: string;
+  /** node-plop's own: where relative directories resolve (default: plop's `--dest`, else the plopfile's folder). */
+  destBasePath?: string;
+  /** node-plop's own: overwrite on every run. Leave it out; plop's `--force`/`-f` reaches the pack. */
+  force?: boolean;
+}
+
+/** The part of node-plop's plopfile API (`NodePlopAPI`) the pack uses. */
+export interface PlopfileApi {
+  setGenerator(name: string, config: object): unknown;
+  getDestBasePath(): string;
 }
 
 type PlopAnswers = Partial<Record<'directory' | 'name' | 'target' | 'template' | 'edition', string>>;
 
 /** The core's errors in plop's terms: answers and plop's flags, never the CLI's. */
-function wordForPlop(error: unknown): Error {
+function wordForPlop(error: unknown, atPrompt = false): Error {
   if (error instanceof DestinationNotEmptyError) {
-    return new Error(`${showText(error.directory)} is not empty; choose a new directory, or run plop with --force to overwrite only the ${error.generatedFiles} files it generates (nothing is deleted)`);
+    // At the directory prompt the template is not chosen yet, so the count is not known.
+    const files = atPrompt ? 'the files' : `the ${error.generatedFiles} files`;
+    return new Error(`${showText(error.directory)} is not empty; choose a new directory, or run plop with --force to overwrite only ${files} it generates (nothing is deleted)`);
   }
   if (error instanceof AnswerError) {
     return new Error(escapeControls(`${error.message}${error.suggestion ? `; answer ${error.field} with e.g. "${error.suggestion}"` : ''}`));
@@ -46,7 +67,67 @@ function summary(result: ScaffoldResult): string {
   return lines.join('\n');
 }
 
-export default function freestandingPlopPack(plop: NodePlopAPI, options: PackOptions = {}): void {
+/** Whether this process is plop's own command (its bin, however launched: npx, .bin link, global). */
+function runByPlopCommand(): boolean {
+  try {
+    let dir = dirname(realpathSync(process.argv[1] ?? ''));
+    for (;;) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'plop';
+      if (dirname(dir) === dir) return false;
+      dir = dirname(dir);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * plop's `--force`/`-f`, anywhere before `--`. node-plop's load() runs a
+ * loaded pack's actions with the pack's own options, never the command's
+ * force, so it is read where plop reads it: process.argv, parsed with the
+ * options of plop 4's src/args.js (so `--dest x` or `-tf` parse alike).
+ */
+export function plopCommandForce(): boolean {
+  if (!runByPlopCommand()) return false;
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      cwd: { type: 'string' }, preload: { type: 'string', multiple: true }, plopfile: { type: 'string' },
+      completion: { type: 'string' }, progress: { type: 'boolean' }, dest: { type: 'string' },
+      force: { type: 'boolean', short: 'f' }, 'show-type-names': { type: 'boolean', short: 't' },
+      help: { type: 'boolean', short: 'h' }, init: { type: 'boolean', short: 'i' }, 'init-ts': { type: 'boolean' },
+      version: { type: 'boolean', short: 'v' },
+    },
+    strict: false,
+    allowPositionals: true,
+  });
+  return values.force === true;
+}
+
+export default function freestandingPlopPack(plop: PlopfileApi, options: PackOptions = {}): void {
+  // `~` and `~/x` as a shell would expand them (plop passes answers on verbatim), then relative to plop's destination.
+  const destination = (directory: string) => {
+    const expanded = expandHome(directory);
+    return isAbsolute(expanded) ? expanded : resolve(plop.getDestBasePath(), expanded);
+  };
+  // Force given to the action (load options, or an action config) or on plop's command line.
+  const forced = (config: { force?: boolean } | undefined) => Boolean(config?.force) || plopCommandForce();
+
+  /** The directory prompt, checked as the CLI checks it: spelling, then the destination as a dry run sees it. */
+  const validateDirectory = async (value: string): Promise<string | true> => {
+    const spelling = questions.find((question) => question.key === 'directory')?.validate?.(value);
+    if (spelling) return spelling;
+    try {
+      await scaffold({ directory: destination(value), name: 'freestanding-app' }, { dryRun: true, force: forced(options) });
+      return true;
+    } catch (error) {
+      if (error instanceof DestinationNotEmptyError || (error instanceof AnswerError && error.field === 'directory')) return wordForPlop(error, true).message;
+      // Anything else concerns other answers; the run reports it.
+      return true;
+    }
+  };
+
   plop.setGenerator(generatorName, {
     description: generatorDescription,
     prompts: questions.map((question) => ({
@@ -58,18 +139,16 @@ export default function freestandingPlopPack(plop: NodePlopAPI, options: PackOpt
         // plop's list shows names only: put the description beside each id.
         choices: question.choices.map(({ name, value, description }) => ({ name: description ? `${name}  ${description}` : name, value, short: name })),
       } : {}),
-      ...(question.validate ? { validate: (value: string) => question.validate!(value) ?? true } : {}),
+      ...(question.key === 'directory' ? { validate: validateDirectory }
+        : question.validate ? { validate: (value: string) => question.validate!(value) ?? true } : {}),
     })),
     actions: [
-      async (raw, config) => {
+      async (raw: unknown, config: { force?: boolean } | undefined) => {
         const answers = raw as PlopAnswers;
-        const directory = answers.directory === undefined || isAbsolute(answers.directory)
-          ? answers.directory : resolve(plop.getDestBasePath(), answers.directory);
         try {
-          // plop's --force reaches actions as their config's `force`.
-          const result = await scaffold({ ...answers, directory: directory ?? '' }, {
-            force: Boolean((config as { force?: boolean } | undefined)?.force),
-            templates: options.templates && resolve(plop.getDestBasePath(), options.templates),
+          const result = await scaffold({ ...answers, directory: answers.directory === undefined ? '' : destination(answers.directory) }, {
+            force: forced(config),
+            templates: options.templates && resolve(plop.getDestBasePath(), expandHome(options.templates)),
           });
           return summary(result);
         } catch (error) {

@@ -4,11 +4,58 @@
  * reports, as the CLI does. The default export is the plop pack, so
  * `plop.load('create-freestanding')` finds it here too.
  */
+import type { Answers } from './core/answers.js';
+import { defaults, validateAnswers as validateRawAnswers } from './core/answers.js';
+import type { Edition, LinkArgMode, TemplateName } from './core/catalogue.js';
+import type { RenderedFile } from './core/render.js';
+import { generate as generateRaw, scaffold as scaffoldRaw, type GenerateOptions, type ScaffoldOptions, type ScaffoldResult } from './scaffold.js';
+
 export { catalogue, editions, findTarget, linkArgModes, programTemplates, templateNames } from './core/catalogue.js';
 export type { Edition, LinkArgMode, Target, TemplateName } from './core/catalogue.js';
-export { defaults, validateAnswers, type Answers, type AnswersInput } from './core/answers.js';
-export { AnswerError, DestinationNotEmptyError, UsageError } from './core/errors.js';
+export { defaults, type Answers } from './core/answers.js';
+export { AnswerError, CancelledError, DestinationNotEmptyError, UsageError } from './core/errors.js';
 export { questions, type QuestionSpec } from './core/questions.js';
 export type { RenderedFile as GeneratedFile } from './core/render.js';
-export { generate, scaffold, type GenerateOptions, type ScaffoldOptions, type ScaffoldResult } from './scaffold.js';
-export { default } from '../plopfile.js';
+export type { GenerateOptions, ScaffoldOptions, ScaffoldResult } from './scaffold.js';
+export { default, type PackOptions, type PlopfileApi } from '../plopfile.js';
+
+/** Every target id of the catalogue, in its order (test/consumers.test.ts keeps the two equal). */
+export const targetIds = [
+  'host', 'linux', 'windows', 'macos',
+  'thumbv6m-none-eabi', 'thumbv7m-none-eabi', 'thumbv7em-none-eabi', 'thumbv7em-none-eabihf', 'thumbv8m.main-none-eabihf',
+  'aarch64-unknown-none', 'riscv32imac-unknown-none-elf', 'riscv64gc-unknown-none-elf', 'x86_64-unknown-none',
+] as const;
+export type TargetId = (typeof targetIds)[number];
+
+/** What a caller may give, each answer one the catalogue knows (so a typo fails to type-check); the rest have defaults. */
+export interface AnswersInput {
+  /** Where to write (`~` expanded). Default `freestanding-app`; `scaffold` requires it. */
+  directory?: string;
+  /** The crate's name. Default: the directory's base name. */
+  name?: string;
+  target?: TargetId;
+  template?: TemplateName;
+  edition?: Edition;
+  linkArgs?: LinkArgMode;
+}
+
+const withDirectory = (input: AnswersInput) => ({ ...input, directory: input.directory ?? defaults.directory });
+
+/**
+ * The project's files, in memory; writes nothing. With no answers, the defaults.
+ * It reads no disk, so it cannot see a Cargo workspace: pass `inWorkspace: true`
+ * for the files `scaffold` writes into one (no `[profile.*]` in the crate's Cargo.toml).
+ */
+export function generate(input: AnswersInput = {}, options: GenerateOptions = {}): RenderedFile[] {
+  return generateRaw(withDirectory(input), options);
+}
+
+/** Checks, writes and reports, as the CLI does; finds a Cargo workspace above the directory and joins it. */
+export function scaffold(input: AnswersInput & { directory: string }, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
+  return scaffoldRaw(input, options);
+}
+
+/** The answers checked and completed with the defaults; an `AnswerError` names the one at fault. */
+export function validateAnswers(input: AnswersInput = {}): Answers {
+  return validateRawAnswers(withDirectory(input));
+}

@@ -22,6 +22,9 @@
  *   dist/cli.cjs on first use.
  * - dist/generators/index.js and dist/plopfile.js, the library and the plop
  *   pack: ES modules with shared chunks in dist/chunks/.
+ * - dist/generators/index.cjs, the library for require() (package.json's
+ *   "require" condition): the ES module through Node's require(esm), typed
+ *   by .d.cts copies of the declarations.
  * - dist/handlebars-compiler.cjs, the full Handlebars, for template overrides.
  *
  * Steps: the templates are precompiled by Handlebars' own precompiler into a
@@ -128,8 +131,6 @@ const bundle = {
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // node-plop is the plop user's own package; only its types are imported.
-  external: ['node-plop'],
   plugins: [precompiledTemplates, usedPrompts, noSourceMap, ownModulesEager],
   // Bundled CommonJS (Handlebars' runtime, cross-spawn) may call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
@@ -198,7 +199,6 @@ const cli = await esbuild.build({
   stdin: { contents: cliEntry, resolveDir: root, sourcefile: 'cli-entry.ts', loader: 'ts' },
   outdir: undefined,
   outfile: join(dist, 'cli.cjs'),
-  external: ['node-plop'],
   plugins: [precompiledTemplates, noSourceMap, librariesBeside, courseApart],
 });
 const course = await esbuild.build({
@@ -223,6 +223,21 @@ const library = await esbuild.build({
   },
 });
 
+/**
+ * The library for require(): the ES module itself, through Node's require(esm)
+ * (20.19+, 22.12+), so that require() and import() share one module (one set
+ * of error classes for instanceof), and the tarball carries no second copy.
+ * Where require(esm) is missing or disabled, one line says what to do instead.
+ */
+writeFileSync(join(dist, 'generators', 'index.cjs'), `'use strict';
+try {
+  module.exports = require('./index.js');
+} catch (error) {
+  if (error === null || typeof error !== 'object' || error.code !== 'ERR_REQUIRE_ESM') throw error;
+  throw new Error(\`create-freestanding: require() of this ES module needs Node 20.19+ or 22.12+ (this is \${process.version}, or --no-experimental-require-module is set); use import('create-freestanding') instead\`);
+}
+`);
+
 // The full Handlebars (with its compiler), for template overrides only; CommonJS so render.ts can require() it on demand.
 const compiler = await esbuild.build({
   ...common,
@@ -234,6 +249,26 @@ const compiler = await esbuild.build({
 });
 
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
+
+/**
+ * A .d.cts beside each .d.ts, importing .cjs: TypeScript takes a .d.ts in a
+ * "type": "module" package for an ES module, so a CommonJS consumer
+ * (`import x = require(...)`, node16) would get TS1471; the copies describe
+ * dist/generators/index.cjs as the CommonJS module it is.
+ */
+function declarationsFrom(entry, seen = new Set()) {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  for (const match of readFileSync(entry, 'utf8').matchAll(/(?:from\s+|import\()['"](\.{1,2}\/[^'"]+)\.js['"]/g)) {
+    declarationsFrom(join(dirname(entry), `${match[1]}.d.ts`), seen);
+  }
+  return seen;
+}
+// Only those the library's entry reaches: the CLI's and the course's are no API.
+for (const file of declarationsFrom(join(dist, 'generators', 'index.d.ts'))) {
+  const text = readFileSync(file, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.js\2/g, '$1$2$3.cjs$2');
+  writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), text);
+}
 
 /** Every package a bundled file came from, with its licence text. */
 function bundledPackages(...metafiles) {

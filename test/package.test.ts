@@ -43,6 +43,18 @@ describe('the packed package', () => {
     expect(notices).not.toMatch(/## (uglify-js|source-map|@inquirer\/editor|iconv-lite) /);
   });
 
+  it('ships every file of this repository its README links to (docs/template-variables.md)', async () => {
+    const listing = (await execa('tar', ['-tzf', tarball])).stdout.split('\n');
+    const readme = readFileSync(join(project, 'node_modules', 'create-freestanding', 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\((?!https?:|#)([^)#]+)\)/g)].map((match) => match[1]);
+    expect(linked).toContain('docs/template-variables.md');
+    for (const path of linked) expect(listing, path).toContain(`package/${path}`);
+  });
+
+  it('is not committed by accident: the repository ignores packed tarballs', () => {
+    expect(readFileSync(join(repoRoot, '.gitignore'), 'utf8').split('\n')).toContain('*.tgz');
+  });
+
   it('runs its CLI from node_modules/.bin, with and without template overrides', async () => {
     const cli = join(project, 'node_modules', '.bin', 'create-freestanding');
     const plain = await execa(cli, ['hello', '-y', '-t', 'linux'], { cwd: project, reject: false });
@@ -88,9 +100,9 @@ describe('the packed package', () => {
       '// @ts-expect-error: a target is a string, not a number',
       "generate({ directory: 'typed', target: 42 });",
     ].join('\n'));
-    // skipLibCheck as most projects have it: the plop pack's declarations name node-plop, which a plop user has.
+    // No skipLibCheck: the declarations name no package this one does not install (test/consumers.test.ts checks every resolution).
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, types: [] },
       files: ['check.ts'],
     }));
     const tsc = await execa(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: project, reject: false });

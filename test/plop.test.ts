@@ -61,11 +61,45 @@ describe('plop pack', () => {
   });
 });
 
+describe('force, when node-plop is run by a script rather than plop\'s command', () => {
+  /** A script with `--force` among its own arguments, loading the pack by name, passing `force` to load() or not. */
+  async function runScript(loadOptions: string) {
+    const tmp = scratch('cf-plopscript-');
+    cleanup = tmp.cleanup;
+    mkdirSync(join(tmp.dir, 'node_modules'));
+    symlinkSync(repoRoot, join(tmp.dir, 'node_modules', 'create-freestanding'), 'dir');
+    writeFileSync(join(tmp.dir, 'package.json'), '{ "type": "module", "private": true }\n');
+    writeFileSync(join(tmp.dir, 'plopfile.js'), `export default async function (plop, config) {\n  await plop.load('create-freestanding', ${loadOptions});\n}\n`);
+    mkdirSync(join(tmp.dir, 'kernel'));
+    writeFileSync(join(tmp.dir, 'kernel', 'notes.txt'), 'mine');
+    writeFileSync(join(tmp.dir, 'script.mjs'), [
+      `import nodePlop from ${JSON.stringify(join(repoRoot, 'node_modules', 'node-plop', 'src', 'index.js'))};`,
+      "const plop = await nodePlop('plopfile.js', { destBasePath: process.cwd(), force: process.argv.includes('--go') });",
+      "const result = await plop.getGenerator('freestanding').runActions({ directory: 'kernel', name: 'kernel', target: 'linux', template: 'minimal', edition: '2024' });",
+      'console.log(JSON.stringify(result.failures.map((failure) => failure.error)));',
+    ].join('\n'));
+    const run = await execa('node', ['script.mjs', '--force', '-f', ...(loadOptions.includes('config') ? ['--go'] : [])], { cwd: tmp.dir, reject: false });
+    return { failures: JSON.parse(run.stdout) as string[], written: existsSync(join(tmp.dir, 'kernel', 'Cargo.toml')) };
+  }
+
+  it('does not take the script\'s own --force for plop\'s', async () => {
+    const { failures, written } = await runScript('{}');
+    expect(failures[0]).toMatch(/kernel is not empty; choose a new directory, or run plop with --force/);
+    expect(written).toBe(false);
+  });
+
+  it('takes the force the script gives node-plop when the plopfile passes it on to load()', async () => {
+    const { failures, written } = await runScript('{ force: config.force }');
+    expect(failures).toEqual([]);
+    expect(written).toBe(true);
+  });
+});
+
 /** plop's own CLI, as `npm run plop` and monorepo users run it. */
 describe('the real plop binary', () => {
   const plopBin = join(repoRoot, 'node_modules', '.bin', 'plop');
   const runPlop = (dest: string, args: string[]) =>
-    execa(plopBin, ['--plopfile', join(repoRoot, 'dist', 'plopfile.js'), '--dest', dest, ...args], { reject: false, stdin: 'ignore' });
+    execa(plopBin, ['--plopfile', join(repoRoot, 'dist', 'plopfile.js'), '--dest', dest, ...args], { reject: false, stdin: 'ignore', all: true });
   const bypass = ['freestanding', 'crates/kernel', 'kernel', 'thumbv7em-none-eabihf', 'hello', '2021'];
 
   it('generates from bypassed answers and prints the next steps', async () => {
@@ -86,8 +120,9 @@ describe('the real plop binary', () => {
     writeFileSync(join(tmp.dir, 'crates/kernel/notes.txt'), 'mine');
     const refused = await runPlop(tmp.dir, bypass);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stdout).toMatch(/is not empty; choose a new directory, or run plop with --force/);
-    expect(refused.stdout).not.toContain('pass --force');
+    // Refused by the directory prompt's check (plop prints it on stderr), before any action.
+    expect(refused.all).toMatch(/is not empty; choose a new directory, or run plop with --force/);
+    expect(refused.all).not.toContain('pass --force');
     expect(existsSync(join(tmp.dir, 'crates/kernel/Cargo.toml'))).toBe(false);
     const forced = await runPlop(tmp.dir, ['--force', ...bypass]);
     expect(forced.exitCode, forced.stdout).toBe(0);
