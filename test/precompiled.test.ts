@@ -82,7 +82,7 @@ describe('precompiled templates', () => {
     delete context.name;
     const failure = (reader: ReturnType<typeof templateReader>) => {
       try {
-        renderPlan({ ...plan, context } as typeof plan, reader);
+        renderPlan({ ...plan, context } as unknown as typeof plan, reader);
       } catch (error) {
         return (error as Error).message;
       }

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliPath, runCli, scratch } from './support/cli.js';
+import { runCli, scratch } from './support/cli.js';
 
 const work = scratch('cf-trust-journals-');
 chmodSync(work.dir, 0o755); // the unprivileged runs below must reach their folders

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, runCli, scratch } from './support/cli.js';
-import { missingTools, requireTools, toolchainNeeds, xcargo } from './support/tools.js';
+import { repoRoot, runCli, scratch } from '../support/cli.js';
+import { missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
 const tmp = scratch('cf-editor-');
 afterAll(tmp.cleanup);

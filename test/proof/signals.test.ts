@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliPath, runCli, scratch } from './support/cli.js';
-import { missingTools, requireTools } from './support/tools.js';
+import { cliPath, runCli, scratch } from '../support/cli.js';
+import { missingTools, requireTools } from '../support/tools.js';
 
 const work = scratch('cf-signals-');
 chmodSync(work.dir, 0o755); // the unprivileged runs below must reach their folders

@@ -9,8 +9,8 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, repoRoot, runCli, scratch } from './support/cli.js';
-import { missingTools, requireTools, toolchainNeeds, xcargo } from './support/tools.js';
+import { cliPath, repoRoot, runCli, scratch } from '../support/cli.js';
+import { missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
 // One target directory per toolchain for every course test (verify adds "-cross" for the cross cargo),
 // in this checkout: other checkouts on the machine run their own tests at the same time.

@@ -8,9 +8,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkCrateName, maxCrateNameLength } from '../generators/core/crate-name.js';
-import { runCli, scratch } from './support/cli.js';
-import { missingTools, requireTools, toolchainNeeds } from './support/tools.js';
+import { checkCrateName, maxCrateNameLength } from '../../generators/core/crate-name.js';
+import { runCli, scratch } from '../support/cli.js';
+import { missingTools, requireTools, toolchainNeeds } from '../support/tools.js';
 
 const accepted = [
   'gen', 'core', 'std', 'alloc', 'proc_macro', 'proc-macro', 'con', 'nul', 'com1', 'lpt9', 'Aux', 'Main', 'my-os', 'x', '_a', 'a--b',

@@ -10,8 +10,8 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, re
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, repoRoot, runCli, scratch } from './support/cli.js';
-import { missingTools, requireTools, toolchainNeeds } from './support/tools.js';
+import { cliPath, repoRoot, runCli, scratch } from '../support/cli.js';
+import { missingTools, requireTools, toolchainNeeds } from '../support/tools.js';
 
 const env = { CARGO_TARGET_DIR: join(repoRoot, 'node_modules', '.cache', 'cf-trust-course-target') };
 const rustup = () => missingTools(toolchainNeeds.rustup);

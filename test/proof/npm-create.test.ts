@@ -7,8 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, scratch } from './support/cli.js';
-import { missingTools, requireTools, toolchainNeeds } from './support/tools.js';
+import { repoRoot, scratch } from '../support/cli.js';
+import { missingTools, requireTools, toolchainNeeds } from '../support/tools.js';
 
 const tmp = scratch('cf-npm-create-');
 afterAll(tmp.cleanup);

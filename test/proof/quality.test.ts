@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { catalogue, editions, templateNames, type Target } from '../generators/core/catalogue.js';
-import { repoRoot, runCli, scratch } from './support/cli.js';
-import { has, missingTools, requireTools, toolchainNeeds, xcargo } from './support/tools.js';
+import { catalogue, editions, templateNames, type Target } from '../../generators/core/catalogue.js';
+import { repoRoot, runCli, scratch } from '../support/cli.js';
+import { has, missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
 const projects = scratch('cf-quality-');
 afterAll(projects.cleanup);

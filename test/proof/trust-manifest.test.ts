@@ -8,7 +8,7 @@ import { chmodSync, chownSync, linkSync, lstatSync, mkdirSync, readFileSync, rea
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, scratch } from './support/cli.js';
+import { runCli, scratch } from '../support/cli.js';
 
 const work = scratch('cf-trust-manifest-');
 afterAll(() => work.cleanup());

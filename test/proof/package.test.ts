@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import nodePlop from 'node-plop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, scratch } from './support/cli.js';
+import { repoRoot, scratch } from '../support/cli.js';
 
 const tmp = scratch('cf-package-');
 afterAll(tmp.cleanup);

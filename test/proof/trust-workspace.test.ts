@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, scratch } from './support/cli.js';
-import { missingTools, requireTools, toolchainNeeds } from './support/tools.js';
+import { runCli, scratch } from '../support/cli.js';
+import { missingTools, requireTools, toolchainNeeds } from '../support/tools.js';
 
 const work = scratch('cf-trust-ws-');
 afterAll(() => work.cleanup());

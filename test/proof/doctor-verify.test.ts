@@ -2,8 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, scratch } from './support/cli.js';
-import { has, missingTools, requireTools, toolchainNeeds } from './support/tools.js';
+import { runCli, scratch } from '../support/cli.js';
+import { has, missingTools, requireTools, toolchainNeeds } from '../support/tools.js';
 
 /** A bare-metal target whose `core` rustup has not installed here (rustup has the host target only). */
 function targetWithoutCore(): string {

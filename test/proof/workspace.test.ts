@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'smol-toml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addMember } from '../generators/io/workspace.js';
-import { runCli, scratch } from './support/cli.js';
-import { missingTools, requireTools, toolchainNeeds } from './support/tools.js';
+import { addMember } from '../../generators/io/workspace.js';
+import { runCli, scratch } from '../support/cli.js';
+import { missingTools, requireTools, toolchainNeeds } from '../support/tools.js';
 
 let cleanup = () => {};
 afterEach(() => cleanup());

@@ -9,10 +9,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogue, runnerCommand, type BuildProof, type Edition, type Target, type TemplateName } from '../generators/core/catalogue.js';
-import { repoRoot, runCli, scratch } from './support/cli.js';
-import { inspectBinary } from './support/inspect.js';
-import { missingTools, requireTools, toolchainNeeds, xcargo } from './support/tools.js';
+import { catalogue, runnerCommand, type BuildProof, type Edition, type Target, type TemplateName } from '../../generators/core/catalogue.js';
+import { repoRoot, runCli, scratch } from '../support/cli.js';
+import { inspectBinary } from '../support/inspect.js';
+import { missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
 const projects = scratch('cf-matrix-');
 /** One target directory per toolchain, shared by all projects, so `core` is built once per triple. */

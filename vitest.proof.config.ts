@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The proof tier (`npm run test:proof`): every variant built with real
+ * compilers and linkers, run natively, under Wine, qemu-user or on QEMU
+ * boards; the course verified; the packed package installed; signal and race
+ * trials under strace. The build matrix shares one cargo target directory
+ * per toolchain, so its files run one at a time; cargo keeps both cores busy.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/proof/**/*.test.ts'],
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+    reporters: ['default'],
+  },
+});
