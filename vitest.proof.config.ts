@@ -11,7 +11,8 @@ export default defineConfig({
   test: {
     include: ['test/proof/**/*.test.ts'],
     fileParallelism: false,
-    testTimeout: 120_000,
+    // A cold build of `core` for a triple takes minutes on a loaded 2-core machine.
+    testTimeout: 600_000,
     hookTimeout: 600_000,
     reporters: ['default'],
   },

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, scratch } from './support/cli.js';
+import { repoRoot, scratch } from '../support/cli.js';
 
 // Pinned: plop 4.0.5 runs on Node 20 (engines >=18); tsx is plop's own advice for a plopfile.ts before Node 22.18.
 const plopVersion = '4.0.5';

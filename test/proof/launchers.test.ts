@@ -9,14 +9,14 @@
  * and bunx pass every word, a "--" included; yarn 1 passes every word but the
  * "--"; bun create passes long flags and "--", and refuses short ones itself.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, scratch } from './support/cli.js';
-import { serveTarball, type LocalRegistry } from './support/registry.js';
-import { inCi } from './support/tools.js';
+import { repoRoot, scratch } from '../support/cli.js';
+import { serveTarball, type LocalRegistry } from '../support/registry.js';
+import { inCi } from '../support/tools.js';
 
 const work = scratch('cf-launchers-');
 afterAll(work.cleanup);

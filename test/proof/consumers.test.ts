@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, scratch } from './support/cli.js';
+import { repoRoot, scratch } from '../support/cli.js';
 
 const tmp = scratch('cf-consumers-');
 afterAll(tmp.cleanup);
