@@ -38,7 +38,7 @@ describe('generate', () => {
     expect(error).toBeInstanceOf(AnswerError);
     expect(error).toMatchObject({ field: 'name', suggestion: 'my-os' });
     expect((error as Error).message).not.toMatch(/--/);
-    expect(() => generate({ directory: 'x', target: 'pdp11' as never }) // what an untyped caller can pass).toThrow(expect.objectContaining({ field: 'target' }));
+    expect(() => generate({ directory: 'x', target: 'pdp11' as never /* an untyped caller's value */ })).toThrow(expect.objectContaining({ field: 'target' }));
   });
 
   it('exposes the catalogue', () => {
