@@ -22,8 +22,8 @@ import { showText } from './shell.js';
 
 export interface RenderedFile {
   path: string;
-  /** Text, or the bytes of a file that is not UTF-8 text (an author's PNG), copied as they are. */
-  contents: string | Buffer;
+  /** Text, or the bytes of a file that is not UTF-8 text (an author's PNG), copied as they are (typed Uint8Array, not Buffer, so consumers need no @types/node). */
+  contents: string | Uint8Array;
 }
 
 /** What an author's templates folder may hold: enough for any course, too little to exhaust memory or time. */
@@ -269,7 +269,7 @@ export interface TemplateSource {
   /** The text, when the template is to be compiled now (or is not a template). */
   text?: string;
   /** The bytes of an author's file that is not UTF-8 text, copied as they are. */
-  bytes?: Buffer;
+  bytes?: Uint8Array;
   /** The precompiled template, for a built-in `.hbs` file in the bundle. */
   precompiled?: (context: RenderContext, options?: object) => string;
   /** The path that was read, for error messages. */
