@@ -10,6 +10,8 @@ export function nextSteps(plan: ProjectPlan, directory: string): string[] {
   const start = exits && runnable ? commands.run : commands.build;
   return [
     cdCommand(directory),
+    // A member whose root lacks panic = "abort" would fail every build below until the root is edited.
+    ...(commands.first ? [`# ${commands.first}`] : []),
     ...commands.setup.map((step) => `${step.command}   # ${step.why}`),
     where ? `${start}   # ${where}` : start,
     commands.test,

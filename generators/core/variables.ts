@@ -18,7 +18,9 @@ const descriptions: Record<Key, string> = {
   exits: 'true when the program ends by itself (hello); false when it loops forever',
   isHost: 'true for host targets (host, linux, windows, macos)',
   isBareMetal: 'true for bare-metal targets',
-  inWorkspace: 'true when the crate joins a Cargo workspace (the root\'s profiles apply)',
+  inWorkspace: 'true when the crate is a member of a Cargo workspace (the root\'s profiles apply)',
+  ownWorkspace: 'true when the crate sits in a workspace that excludes it and has its own empty `[workspace]` (bare metal beside host crates)',
+  workspace: 'when `inWorkspace` or `ownWorkspace`: `root` (the root manifest, as words), `lacksAbort` (a member whose root lacks `panic = "abort"`), `missingAbort` (when `lacksAbort`: those profiles, as words), `rootTarget` (own workspace: what the root builds for, as words)',
   kind: '`host` or `bare-metal`',
   target: 'the catalogue entry: `id` and `description`',
   postUrl: 'the address of the post "A Freestanding Rust Binary"',
@@ -41,9 +43,12 @@ const descriptions: Record<Key, string> = {
 };
 
 function contexts(): RenderContext[] {
-  return catalogue.flatMap((target: Target) => templateNames.map((template) => planProject({
-    directory: 'my-os', name: 'my-os', target: target.id, template, edition: '2024', linkArgs: 'build-rs',
-  }).context));
+  const answers = { directory: 'my-os', name: 'my-os', template: 'hello', edition: '2024', linkArgs: 'build-rs' } as const;
+  return [
+    ...catalogue.flatMap((target: Target) => templateNames.map((template) => planProject({ ...answers, target: target.id, template }).context)),
+    // A member and a crate beside a workspace, so their fields are listed too.
+    planProject({ ...answers, target: 'linux' }, { inWorkspace: true, workspace: { layout: 'member', rootFromCrate: '../../Cargo.toml', missingAbort: ['dev', 'release'] } }).context,
+  ];
 }
 
 function example(value: unknown): string {
