@@ -43,7 +43,8 @@ describe.each(catalogue.filter(runsHere))('$id with rustup stable on this machin
       expect(clippy.exitCode, clippy.stderr).toBe(0);
       const test = await cargo(['test'], dir);
       expect(test.exitCode, test.stderr).toBe(0);
-      expect(test.stdout).toMatch(/test result: ok\. 3 passed; 0 failed/);
+      // minimal has no library: nothing to test, and cargo test still passes.
+      if (template === 'hello') expect(test.stdout).toMatch(/test result: ok\. 3 passed; 0 failed/);
       if (template === 'hello') {
         // Exactly what the README and the next steps say.
         const run = await cargo(['run', '--release', '--quiet'], dir);

@@ -14,6 +14,6 @@ export function nextSteps(plan: ProjectPlan, directory: string): string[] {
     ...(commands.first ? [`# ${commands.first}`] : []),
     ...commands.setup.map((step) => `${step.command}   # ${step.why}`),
     where ? `${start}   # ${where}` : start,
-    commands.test,
+    ...(commands.test ? [commands.test] : []),
   ];
 }

@@ -44,7 +44,8 @@ export interface Commands {
   build: string;
   /** `cargo run --release`: natively or in QEMU (see `runnable`). */
   run: string;
-  test: string;
+  /** Absent when there is nothing to test (minimal has no library). */
+  test?: string;
   /** A member whose root lacks `panic = "abort"`: what to change there before building, in words. */
   first?: string;
 }
@@ -59,6 +60,8 @@ interface CommonContext {
   template: TemplateName;
   /** The program ends by itself (hello); otherwise it loops forever (minimal). */
   exits: boolean;
+  /** The project has src/lib.rs (hello: the logic and its tests); minimal carries none. */
+  hasLibrary: boolean;
   isHost: boolean;
   isBareMetal: boolean;
   /** A member of a Cargo workspace: the root's `[profile.*]` apply, so the crate has none. */
@@ -210,16 +213,19 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
   ];
 }
 
-const manifestPurpose = {
-  alone: 'package, library, binary and profile settings (panic = "abort")',
-  member: 'package, library and binary settings; no profiles: the workspace root\'s apply (see "In a workspace")',
-  own: 'package, library, binary and profile settings (panic = "abort"), and an empty `[workspace]`: a workspace of its own (see "Beside a workspace")',
-} as const;
+function manifestPurpose(layout: 'alone' | 'member' | 'own', hasLibrary: boolean): string {
+  const parts = hasLibrary ? 'package, library, binary' : 'package, binary';
+  if (layout === 'member') return `${parts} settings; no profiles: the workspace root's apply (see "In a workspace")`;
+  const own = layout === 'own' ? ', and an empty `[workspace]`: a workspace of its own (see "Beside a workspace")' : '';
+  return `${parts} and profile settings (panic = "abort")${own}`;
+}
 
-function planFiles(target: Target, answers: Answers, layout: keyof typeof manifestPurpose): PlannedFile[] {
+function planFiles(target: Target, answers: Answers, layout: 'alone' | 'member' | 'own'): PlannedFile[] {
   return [
-    { path: 'Cargo.toml', source: 'project/Cargo.toml.hbs', purpose: manifestPurpose[layout] },
-    { path: 'src/lib.rs', source: 'rust/lib.rs', purpose: 'the testable logic; the test command runs its tests' },
+    { path: 'Cargo.toml', source: 'project/Cargo.toml.hbs', purpose: manifestPurpose(layout, programTemplates[answers.template].hasLibrary) },
+    ...(programTemplates[answers.template].hasLibrary
+      ? [{ path: 'src/lib.rs', source: 'rust/lib.rs', purpose: 'the testable logic; the test command runs its tests' }]
+      : []),
     ...familyFiles(target, answers.template, answers.linkArgs),
     { path: 'README.md', source: 'project/README.md.hbs', purpose: 'this file' },
     { path: '.gitignore', source: 'project/_gitignore', purpose: 'keeps target/ out of git' },
@@ -244,7 +250,7 @@ function commandsFor(target: Target, answers: Answers, options: PlanOptions): Co
       : [],
     build: 'cargo build --release',
     run: 'cargo run --release',
-    test,
+    ...(programTemplates[answers.template].hasLibrary ? { test } : {}),
     ...(options.workspace?.layout === 'member' && options.workspace.missingAbort.length > 0 ? {
       first: `first set panic = "abort" in ${options.workspace.missingAbort.map((name) => `[profile.${name}]`).join(' and ')} of ${options.workspace.rootFromCrate}: members build with the root's profiles (README.md shows the lines)`,
     } : {}),
@@ -320,12 +326,17 @@ function workspaceContext(options: PlanOptions): WorkspaceContext | undefined {
   };
 }
 
-/** Members are told the truth about profiles: theirs are the root's. */
+/** The known errors, worded for this project: a member's profiles are the root's; minimal has no library. */
 function knownErrorsIn(target: Target, answers: Answers, member: boolean): KnownError[] {
-  return knownErrorsFor(target, answers.linkArgs, answers.template).map((entry) => (
-    member && entry.error === 'unwinding panics are not supported without std'
-      ? { ...entry, fix: 'This crate is a workspace member, so cargo takes its profiles from the workspace root: `panic = "abort"` must be set in the root\'s `[profile.dev]` and `[profile.release]` (see "In a workspace").' }
-      : entry));
+  return knownErrorsFor(target, answers.linkArgs, answers.template).map((entry) => {
+    if (member && entry.error === 'unwinding panics are not supported without std') {
+      return { ...entry, fix: 'This crate is a workspace member, so cargo takes its profiles from the workspace root: `panic = "abort"` must be set in the root\'s `[profile.dev]` and `[profile.release]` (see "In a workspace").' };
+    }
+    if (!programTemplates[answers.template].hasLibrary && entry.error === 'found duplicate lang item `panic_impl`') {
+      return { ...entry, fix: 'The test harness brings std\'s panic handler. This project marks the binary `test = false` and gates its handler with `#[cfg(not(test))]`, so `cargo test` never builds it with the harness; logic you add goes into a `no_std`-except-under-test `src/lib.rs`, as the `hello` template shows.' };
+    }
+    return entry;
+  });
 }
 
 export function planProject(answers: Answers, options: PlanOptions = { inWorkspace: false }): ProjectPlan {
@@ -342,6 +353,7 @@ export function planProject(answers: Answers, options: PlanOptions = { inWorkspa
     rustVersion: minimumRustFor(target).version,
     template: answers.template,
     exits: programTemplates[answers.template].exits,
+    hasLibrary: programTemplates[answers.template].hasLibrary,
     isHost: target.kind === 'host',
     isBareMetal: target.kind === 'bare-metal',
     inWorkspace: member,
