@@ -90,6 +90,32 @@ describe('a thumbv7em-none-eabihf crate generated beside host crates', () => {
     expect((JSON.parse(inCrate.stdout) as { workspace_root: string }).workspace_root).toBe(join(root, 'crates', 'fw'));
   });
 
+  /** Root spellings cargo reads; the exclusion is inserted, checked by parsing, and cargo agrees. */
+  const spellings: [string, string][] = [
+    ['a [workspace] table with sub-tables after it', '[workspace]\nmembers = ["tools/cli"] # host\n\n[workspace.package]\nedition = "2021"\n'],
+    ['a multi-line members array', '[workspace]\nmembers = [\n    "tools/cli", # ] not the end\n]\nresolver = "2"\n'],
+    ['an existing exclude', '[workspace]\nmembers = ["tools/cli"]\nexclude = ["old"]\n'],
+    ['an inline table', 'workspace = { members = ["tools/cli"] } # inline\n'],
+    ['dotted keys', 'workspace.members = ["tools/cli"]\nworkspace.resolver = "2"\n'],
+    ['CRLF line ends', '[workspace]\r\nmembers = ["tools/cli"]\r\n'],
+  ];
+  it.for(spellings)('adds the exclusion to %s by inserting only, and cargo at the root skips the crate', async ([, manifest], { skip }) => {
+    const root = monorepo(manifest);
+    const result = await runCli([join(root, 'crates', 'fw'), '-t', 'aarch64-unknown-none', '-y', '--template', 'minimal']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const after = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+    let index = 0;
+    for (const ch of after) if (index < manifest.length && ch === manifest[index]) index += 1;
+    expect(index, 'every character of the root kept, in order').toBe(manifest.length);
+    const expected = parse(manifest) as any;
+    expected.workspace.exclude = [...(expected.workspace.exclude ?? []), 'crates/fw'];
+    expect(parse(after)).toEqual(expected);
+    if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
+    const metadata = await cargoAt(root, ['metadata', '--no-deps', '--format-version', '1']);
+    expect(metadata.exitCode, metadata.stderr).toBe(0);
+    expect((JSON.parse(metadata.stdout) as { packages: { name: string }[] }).packages.map((pkg) => pkg.name)).toEqual(['cli']);
+  });
+
   it('says "would be added" in a dry run and writes nothing', async () => {
     const root = monorepo();
     const result = await runCli([join(root, 'crates', 'fw'), '-t', 'thumbv7em-none-eabihf', '-y', '--dry-run']);
