@@ -215,7 +215,7 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
 
 function manifestPurpose(layout: 'alone' | 'member' | 'own', hasLibrary: boolean): string {
   const parts = hasLibrary ? 'package, library, binary' : 'package, binary';
-  if (layout === 'member') return `${parts} settings; no profiles: the workspace root's apply (see "In a workspace")`;
+  if (layout === 'member') return `${hasLibrary ? 'package, library and binary' : 'package and binary'} settings; no profiles: the workspace root's apply (see "In a workspace")`;
   const own = layout === 'own' ? ', and an empty `[workspace]`: a workspace of its own (see "Beside a workspace")' : '';
   return `${parts} and profile settings (panic = "abort")${own}`;
 }
