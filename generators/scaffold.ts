@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { checkArguments, generateOptionTypes, scaffoldOptionTypes } from './core/arguments.js';
 import { checkAnswers, validateAnswers, type Answers, type AnswersInput } from './core/answers.js';
 import { nextSteps } from './core/next-steps.js';
-import { planProject, type ProjectPlan } from './core/plan.js';
+import { findTarget } from './core/catalogue.js';
+import { planProject, type PlanOptions, type ProjectPlan } from './core/plan.js';
 import { renderPlan, templateReader, type RenderedFile } from './core/render.js';
 
 export interface GenerateOptions {
@@ -38,15 +39,21 @@ export interface ScaffoldResult {
   files: { path: string; size: number }[];
   written: boolean;
   /** The surrounding Cargo workspace, when there is one. */
-  workspace?: { manifest: string; member: string; added: boolean };
+  workspace?: {
+    manifest: string; member: string;
+    /** The crate was added to `workspace.members`. */
+    added: boolean;
+    /** A bare-metal crate the root would build for another target: added to `workspace.exclude` instead, a workspace of its own (see `notes`). */
+    excluded?: boolean;
+  };
   /** Things the user should know (e.g. what the workspace root lacks), one line each. */
   notes: string[];
   /** What to type next: the same commands the generated README gives. */
   nextSteps: string[];
 }
 
-function planAndRender(answers: Answers, options: GenerateOptions): { plan: ProjectPlan; files: RenderedFile[] } {
-  const plan = planProject(answers, { inWorkspace: options.inWorkspace ?? false });
+function planAndRender(answers: Answers, options: GenerateOptions, workspace?: PlanOptions['workspace']): { plan: ProjectPlan; files: RenderedFile[] } {
+  const plan = planProject(answers, { inWorkspace: options.inWorkspace ?? false, workspace });
   return { plan, files: renderPlan(plan, templateReader(options.templates)) };
 }
 
@@ -61,11 +68,13 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
   const startedAt = options.startedAt ?? Date.now();
   const { answers, warnings } = checkAnswers(input);
   // I/O modules are loaded here, not at import: `generate` users never need them.
-  const [{ planWorkspaceEdit }, { checkDestination }, { writeProject }] = await Promise.all([
+  const [{ planWorkspaceEdit, layoutNote }, { checkDestination }, { writeProject }] = await Promise.all([
     import('./io/workspace.js'), import('./io/destination.js'), import('./io/write.js'),
   ]);
-  const workspace = await planWorkspaceEdit(answers.directory, answers.name);
-  const { plan, files } = planAndRender(answers, { templates: options.templates, inWorkspace: Boolean(workspace) });
+  const target = findTarget(answers.target);
+  const triple = target?.kind === 'bare-metal' ? target.triple : undefined;
+  const workspace = await planWorkspaceEdit(answers.directory, answers.name, triple);
+  const { plan, files } = planAndRender(answers, { templates: options.templates, inWorkspace: workspace?.layout === 'member' }, workspace);
   if (options.dryRun) {
     // Everything the write checks, so a dry run refuses exactly what a real run would.
     checkDestination(answers.directory, files, Boolean(options.force));
@@ -79,8 +88,12 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
     directory: resolve(answers.directory),
     files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })),
     written: !options.dryRun,
-    ...(workspace ? { workspace: { manifest: workspace.manifest, member: workspace.member, added: workspace.contents !== undefined } } : {}),
-    notes: workspace?.profileWarning ? [...warnings, workspace.profileWarning] : warnings,
+    ...(workspace ? {
+      workspace: workspace.layout === 'own'
+        ? { manifest: workspace.manifest, member: workspace.member, added: false, excluded: true }
+        : { manifest: workspace.manifest, member: workspace.member, added: workspace.contents !== undefined },
+    } : {}),
+    notes: [...warnings, ...(workspace?.notes ?? []), ...(workspace && triple ? [layoutNote(workspace, triple, Boolean(options.dryRun))].filter((note) => note !== undefined) : [])],
     nextSteps: nextSteps(plan, answers.directory),
   };
 }

@@ -47,8 +47,9 @@ describe('plop pack', () => {
     const result = await plop.getGenerator('freestanding').runActions({ ...answers, target: 'thumbv7em-none-eabihf' });
     expect(result.failures).toEqual([]);
     expect(readFileSync(join(tmp.dir, 'crates/kernel/.cargo/config.toml'), 'utf8')).toContain('target = "thumbv7em-none-eabihf"');
-    expect(readFileSync(join(tmp.dir, 'Cargo.toml'), 'utf8')).toBe('[workspace]\nmembers = ["crates/kernel"]\n');
-    expect(result.changes[0].path).toContain('added "crates/kernel" to workspace.members');
+    // Bare metal in a root that builds for the host: excluded, a workspace of its own (test/firmware-workspace.test.ts).
+    expect(readFileSync(join(tmp.dir, 'Cargo.toml'), 'utf8')).toBe('[workspace]\nmembers = []\nexclude = ["crates/kernel"]\n');
+    expect(result.changes[0].path).toContain('note: "crates/kernel" was added to workspace.exclude');
   });
 
   it('refuses a bad crate name with the reason', async () => {

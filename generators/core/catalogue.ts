@@ -257,6 +257,8 @@ export interface ProgramTemplate {
   exits: boolean;
   /** Host projects: the program talks to the OS through src/os.rs (entry, write, exit). */
   usesOsModule: boolean;
+  /** The program uses the library in src/lib.rs (greeting, panic report) and its tests; minimal has no logic to keep there. */
+  hasLibrary: boolean;
   /** `src/main.rs`'s template in each family's folder. */
   mainFile: string;
 }
@@ -264,11 +266,11 @@ export interface ProgramTemplate {
 export const programTemplates: Record<TemplateName, ProgramTemplate> = {
   hello: {
     name: 'hello', description: 'prints "Hello, world!" and exits 0 where the target can run',
-    exits: true, usesOsModule: true, mainFile: 'main.hello.rs.hbs',
+    exits: true, usesOsModule: true, hasLibrary: true, mainFile: 'main.hello.rs.hbs',
   },
   minimal: {
     name: 'minimal', description: 'the post\'s body: `loop {}`',
-    exits: false, usesOsModule: false, mainFile: 'main.minimal.rs',
+    exits: false, usesOsModule: false, hasLibrary: false, mainFile: 'main.minimal.rs',
   },
 };
 

@@ -12,8 +12,10 @@ export function nextSteps(plan: ProjectPlan, directory: string, cwd = process.cw
   return [
     // Written into the current directory (`.`, `./`, "$PWD"): already there, no `cd` to type.
     ...(resolve(cwd, directory) === resolve(cwd) ? [] : [cdCommand(directory)]),
+    // A member whose root lacks panic = "abort" would fail every build below until the root is edited.
+    ...(commands.first ? [`# ${commands.first}`] : []),
     ...commands.setup.map((step) => `${step.command}   # ${step.why}`),
     where ? `${start}   # ${where}` : start,
-    commands.test,
+    ...(commands.test ? [commands.test] : []),
   ];
 }

@@ -44,7 +44,10 @@ export interface Commands {
   build: string;
   /** `cargo run --release`: natively or in QEMU (see `runnable`). */
   run: string;
-  test: string;
+  /** Absent when there is nothing to test (minimal has no library). */
+  test?: string;
+  /** A member whose root lacks `panic = "abort"`: what to change there before building, in words. */
+  first?: string;
 }
 
 /** What every template may use. */
@@ -57,10 +60,16 @@ interface CommonContext {
   template: TemplateName;
   /** The program ends by itself (hello); otherwise it loops forever (minimal). */
   exits: boolean;
+  /** The project has src/lib.rs (hello: the logic and its tests); minimal carries none. */
+  hasLibrary: boolean;
   isHost: boolean;
   isBareMetal: boolean;
-  /** Inside a Cargo workspace: the root's `[profile.*]` apply, so the crate has none. */
+  /** A member of a Cargo workspace: the root's `[profile.*]` apply, so the crate has none. */
   inWorkspace: boolean;
+  /** Inside a workspace that excludes it: an empty `[workspace]` makes the crate a root of its own. */
+  ownWorkspace: boolean;
+  /** Present when `inWorkspace` or `ownWorkspace`. */
+  workspace?: WorkspaceContext;
   target: { id: string; description: string };
   postUrl: string;
   commands: Commands;
@@ -105,6 +114,18 @@ export interface BareMetalContext extends CommonContext {
   hasTargetSection: boolean;
 }
 
+/** The workspace around the crate, for its README and Cargo.toml. */
+export interface WorkspaceContext {
+  /** The root manifest as seen from the crate, as words: e.g. "`../../Cargo.toml`". */
+  root: string;
+  /** Member: the root was seen to lack `panic = "abort"` in a profile. */
+  lacksAbort: boolean;
+  /** Present when `lacksAbort`: those profiles, as words (e.g. "`[profile.dev]` and `[profile.release]`"). */
+  missingAbort?: string;
+  /** Own workspace: what cargo at the root builds its members for, as words. */
+  rootTarget?: string;
+}
+
 /** Everything templates may refer to. Templates choose among whole variants; they compute nothing. */
 export type RenderContext = HostContext | BareMetalContext;
 
@@ -114,7 +135,15 @@ export interface ProjectPlan {
 }
 
 export interface PlanOptions {
+  /** A member of a workspace (the root's profiles apply). */
   inWorkspace: boolean;
+  /** The workspace around the crate, as `io/workspace.ts` planned it. */
+  workspace?: {
+    layout: 'member' | 'own';
+    rootFromCrate: string;
+    missingAbort: readonly ('dev' | 'release')[];
+    rootTarget?: readonly string[];
+  };
 }
 
 /** The post this project follows, linked once from its README. */
@@ -184,10 +213,19 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
   ];
 }
 
-function planFiles(target: Target, answers: Answers): PlannedFile[] {
+function manifestPurpose(layout: 'alone' | 'member' | 'own', hasLibrary: boolean): string {
+  const parts = hasLibrary ? 'package, library, binary' : 'package, binary';
+  if (layout === 'member') return `${hasLibrary ? 'package, library and binary' : 'package and binary'} settings; no profiles: the workspace root's apply (see "In a workspace")`;
+  const own = layout === 'own' ? ', and an empty `[workspace]`: a workspace of its own (see "Beside a workspace")' : '';
+  return `${parts} and profile settings (panic = "abort")${own}`;
+}
+
+function planFiles(target: Target, answers: Answers, layout: 'alone' | 'member' | 'own'): PlannedFile[] {
   return [
-    { path: 'Cargo.toml', source: 'project/Cargo.toml.hbs', purpose: 'package, library, binary and profile settings (panic = "abort")' },
-    { path: 'src/lib.rs', source: 'rust/lib.rs', purpose: 'the testable logic; the test command runs its tests' },
+    { path: 'Cargo.toml', source: 'project/Cargo.toml.hbs', purpose: manifestPurpose(layout, programTemplates[answers.template].hasLibrary) },
+    ...(programTemplates[answers.template].hasLibrary
+      ? [{ path: 'src/lib.rs', source: 'rust/lib.rs', purpose: 'the testable logic; the test command runs its tests' }]
+      : []),
     ...familyFiles(target, answers.template, answers.linkArgs),
     { path: 'README.md', source: 'project/README.md.hbs', purpose: 'this file' },
     { path: '.gitignore', source: 'project/_gitignore', purpose: 'keeps target/ out of git' },
@@ -200,7 +238,7 @@ export function onlyRunsOn(target: Target): string | undefined {
   return `on ${target.oses.map((os) => hostOsFacts[os].label).join(' or ')}`;
 }
 
-function commandsFor(target: Target, answers: Answers): Commands {
+function commandsFor(target: Target, answers: Answers, options: PlanOptions): Commands {
   let test = 'cargo test';
   // An empty RUSTFLAGS replaces the rustflags of .cargo/config.toml, so the test harness links normally.
   if (target.kind === 'host' && answers.linkArgs === 'cargo-config') test = 'RUSTFLAGS= cargo test';
@@ -212,7 +250,10 @@ function commandsFor(target: Target, answers: Answers): Commands {
       : [],
     build: 'cargo build --release',
     run: 'cargo run --release',
-    test,
+    ...(programTemplates[answers.template].hasLibrary ? { test } : {}),
+    ...(options.workspace?.layout === 'member' && options.workspace.missingAbort.length > 0 ? {
+      first: `first set panic = "abort" in ${options.workspace.missingAbort.map((name) => `[profile.${name}]`).join(' and ')} of ${options.workspace.rootFromCrate}: members build with the root's profiles (README.md shows the lines)`,
+    } : {}),
   };
 }
 
@@ -268,10 +309,43 @@ function hostContext(target: HostTarget, answers: Answers): Omit<HostContext, ke
   };
 }
 
+const words = (items: readonly string[]) => items.map((item) => `\`${item}\``).join(' and ');
+
+function workspaceContext(options: PlanOptions): WorkspaceContext | undefined {
+  const workspace = options.workspace;
+  // The library's `inWorkspace` alone: the root is not known, nor what it has.
+  if (!workspace) return options.inWorkspace ? { root: 'the workspace root\'s Cargo.toml', lacksAbort: false } : undefined;
+  const lacksAbort = workspace.layout === 'member' && workspace.missingAbort.length > 0;
+  return {
+    root: `\`${workspace.rootFromCrate}\``,
+    lacksAbort,
+    ...(lacksAbort ? { missingAbort: words(workspace.missingAbort.map((name) => `[profile.${name}]`)) } : {}),
+    ...(workspace.layout === 'own' ? {
+      rootTarget: workspace.rootTarget?.length ? words(workspace.rootTarget) : 'the host',
+    } : {}),
+  };
+}
+
+/** The known errors, worded for this project: a member's profiles are the root's; minimal has no library. */
+function knownErrorsIn(target: Target, answers: Answers, member: boolean): KnownError[] {
+  return knownErrorsFor(target, answers.linkArgs, answers.template).map((entry) => {
+    if (member && entry.error === 'unwinding panics are not supported without std') {
+      return { ...entry, fix: 'This crate is a workspace member, so cargo takes its profiles from the workspace root: `panic = "abort"` must be set in the root\'s `[profile.dev]` and `[profile.release]` (see "In a workspace").' };
+    }
+    if (!programTemplates[answers.template].hasLibrary && entry.error === 'found duplicate lang item `panic_impl`') {
+      return { ...entry, fix: 'The test harness brings std\'s panic handler. This project marks the binary `test = false` and gates its handler with `#[cfg(not(test))]`, so `cargo test` never builds it with the harness; logic you add goes into a `no_std`-except-under-test `src/lib.rs`, as the `hello` template shows.' };
+    }
+    return entry;
+  });
+}
+
 export function planProject(answers: Answers, options: PlanOptions = { inWorkspace: false }): ProjectPlan {
   const target = findTarget(answers.target);
   if (!target) throw new Error(`planProject: unknown target ${answers.target}`);
-  const files = planFiles(target, answers);
+  const own = options.workspace?.layout === 'own';
+  const member = !own && (options.inWorkspace || options.workspace?.layout === 'member');
+  const files = planFiles(target, answers, own ? 'own' : member ? 'member' : 'alone');
+  const workspace = workspaceContext(options);
   const common: CommonContext = {
     name: answers.name,
     libName: libraryName(answers.name),
@@ -279,16 +353,19 @@ export function planProject(answers: Answers, options: PlanOptions = { inWorkspa
     rustVersion: minimumRustFor(target).version,
     template: answers.template,
     exits: programTemplates[answers.template].exits,
+    hasLibrary: programTemplates[answers.template].hasLibrary,
     isHost: target.kind === 'host',
     isBareMetal: target.kind === 'bare-metal',
-    inWorkspace: options.inWorkspace,
+    inWorkspace: member,
+    ownWorkspace: own,
+    ...(workspace ? { workspace } : {}),
     target: { id: target.id, description: target.description },
     postUrl,
-    commands: commandsFor(target, answers),
+    commands: commandsFor(target, answers, options),
     runnable: target.runnable,
     runOutcome: runOutcome(target, answers),
     files,
-    knownErrors: knownErrorsFor(target, answers.linkArgs, answers.template),
+    knownErrors: knownErrorsIn(target, answers, member),
     notes: target.notes,
   };
   const context: RenderContext = target.kind === 'host'

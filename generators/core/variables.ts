@@ -16,13 +16,16 @@ const descriptions: Record<Key, string> = {
   rustVersion: 'the oldest Rust the project needs (Cargo.toml\'s `rust-version`)',
   template: 'the program template: `hello` or `minimal`',
   exits: 'true when the program ends by itself (hello); false when it loops forever',
+  hasLibrary: 'true when the project has src/lib.rs, the logic and its tests (hello); minimal has none',
   isHost: 'true for host targets (host, linux, windows, macos)',
   isBareMetal: 'true for bare-metal targets',
-  inWorkspace: 'true when the crate joins a Cargo workspace (the root\'s profiles apply)',
+  inWorkspace: 'true when the crate is a member of a Cargo workspace (the root\'s profiles apply)',
+  ownWorkspace: 'true when the crate sits in a workspace that excludes it and has its own empty `[workspace]` (bare metal beside host crates)',
+  workspace: 'when `inWorkspace` or `ownWorkspace`: `root` (the root manifest, as words), `lacksAbort` (a member whose root lacks `panic = "abort"`), `missingAbort` (when `lacksAbort`: those profiles, as words), `rootTarget` (own workspace: what the root builds for, as words)',
   kind: '`host` or `bare-metal`',
   target: 'the catalogue entry: `id` and `description`',
   postUrl: 'the address of the post "A Freestanding Rust Binary"',
-  commands: 'what the user types: `setup` (list of `command` + `why`), `build`, `run`, `test`',
+  commands: 'what the user types: `setup` (list of `command` + `why`), `build`, `run`, `test` (when `hasLibrary`), `first` (a member whose root lacks `panic = "abort"`)',
   runnable: 'true when `cargo run` starts it (natively or in QEMU)',
   runOutcome: 'a sentence or two on where it runs and what it does',
   files: 'the generated files: each `path`, `source` (its template) and `purpose`',
@@ -41,9 +44,12 @@ const descriptions: Record<Key, string> = {
 };
 
 function contexts(): RenderContext[] {
-  return catalogue.flatMap((target: Target) => templateNames.map((template) => planProject({
-    directory: 'my-os', name: 'my-os', target: target.id, template, edition: '2024', linkArgs: 'build-rs',
-  }).context));
+  const answers = { directory: 'my-os', name: 'my-os', template: 'hello', edition: '2024', linkArgs: 'build-rs' } as const;
+  return [
+    ...catalogue.flatMap((target: Target) => templateNames.map((template) => planProject({ ...answers, target: target.id, template }).context)),
+    // A member and a crate beside a workspace, so their fields are listed too.
+    planProject({ ...answers, target: 'linux' }, { inWorkspace: true, workspace: { layout: 'member', rootFromCrate: '../../Cargo.toml', missingAbort: ['dev', 'release'] } }).context,
+  ];
 }
 
 function example(value: unknown): string {

@@ -38,9 +38,23 @@ export interface WorkspaceEdit {
   contentsBytes?: Buffer;
   /** The bytes `contents` was made from (compare these, not text, to see whether the root changed). */
   originalBytes?: Buffer;
-  /** Set when the root's profiles lack `panic = "abort"`, which it decides for every member. */
-  profileWarning?: string;
+  /**
+   * `member`: in `workspace.members`, built by cargo at the root, with the
+   * root's profiles. `own`: in `workspace.exclude` and a workspace of its own
+   * (a bare-metal crate the root would build for another target).
+   */
+  layout: WorkspaceLayout;
+  /** The root manifest as seen from the crate, forward slashes (`../../Cargo.toml`). */
+  rootFromCrate: string;
+  /** The `[build] target` cargo reads at the root (undefined: none, so the host's), when the crate is bare metal. */
+  rootTarget?: string[];
+  /** `member`: the root's profiles that do not abort on panic, which the crate needs. */
+  missingAbort: ProfileName[];
+  /** Lines the user should read (e.g. what the root lacks), one each. */
+  notes: string[];
 }
+
+export type WorkspaceLayout = 'member' | 'own';
 
 interface WorkspaceTable {
   members?: unknown;
@@ -508,34 +522,45 @@ function appendToArray(text: string, open: number, entry: string, eol: string): 
 
 // A key as TOML may spell it: bare or quoted.
 const workspaceKey = `(?:workspace|"workspace"|'workspace')`;
-const membersKey = `(?:members|"members"|'members')`;
+const quotedKey = (key: ListKey) => `(?:${key}|"${key}"|'${key}')`;
 
-/** Every plausible way of adding the member, in order of preference; the caller keeps the first that parses right. */
-function candidateEdits(text: string, entry: string): string[] {
+/** The two lists of the workspace table the tool adds to. */
+export type ListKey = 'members' | 'exclude';
+
+/** Every plausible way of adding `entry` to `workspace.<key>`, in order of preference; the caller keeps the first that parses right. */
+function candidateEdits(text: string, entry: string, key: ListKey = 'members'): string[] {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const listKey = quotedKey(key);
   const candidates: string[] = [];
   const push = (candidate: string | undefined) => candidate !== undefined && candidates.push(candidate);
-  const headerLine = (at: number, line: string) => insert(text, [[at, `${line.endsWith('\n') ? '' : eol}members = [${entry}]${line.endsWith('\n') ? eol : ''}`]]);
+  const headerLine = (at: number, line: string) => insert(text, [[at, `${line.endsWith('\n') ? '' : eol}${key} = [${entry}]${line.endsWith('\n') ? eol : ''}`]]);
   // [workspace] (spaces allowed inside the brackets), up to the next table header.
   for (const header of text.matchAll(new RegExp(`^[ \\t]*\\[[ \\t]*${workspaceKey}[ \\t]*\\][ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$)`, 'gm'))) {
     const start = header.index + header[0].length;
     const next = text.slice(start).search(/^[ \t]*\[/m);
     const end = next < 0 ? text.length : start + next;
-    const members = new RegExp(`^[ \\t]*${membersKey}[ \\t]*=[ \\t]*\\[`, 'm').exec(text.slice(start, end));
-    if (members) push(appendToArray(text, start + members.index + members[0].length - 1, entry, eol));
-    else push(headerLine(start, header[0]));
+    const list = new RegExp(`^[ \\t]*${listKey}[ \\t]*=[ \\t]*\\[`, 'm').exec(text.slice(start, end));
+    if (list) push(appendToArray(text, start + list.index + list[0].length - 1, entry, eol));
+    else {
+      // A new `exclude` reads best on the line after `members`, where cargo's docs put it.
+      const members = key === 'exclude' ? new RegExp(`^[ \\t]*${quotedKey('members')}[ \\t]*=[ \\t]*\\[`, 'm').exec(text.slice(start, end)) : null;
+      const close = members ? matchingClose(text, start + members.index + members[0].length, ']') : -1;
+      const lineEnd = close < 0 ? -1 : text.indexOf('\n', close);
+      if (lineEnd >= 0) push(insert(text, [[lineEnd + 1, `${key} = [${entry}]${eol}`]]));
+      push(headerLine(start, header[0]));
+    }
   }
   // Only [workspace.package] and the like: a [workspace] table before the first of them.
   const subTable = new RegExp(`^[ \\t]*\\[[ \\t]*${workspaceKey}[ \\t]*\\.`, 'm').exec(text);
-  if (subTable) push(insert(text, [[subTable.index, `[workspace]${eol}members = [${entry}]${eol}${eol}`]]));
+  if (subTable) push(insert(text, [[subTable.index, `[workspace]${eol}${key} = [${entry}]${eol}${eol}`]]));
   // workspace.members = [...] (dotted keys, before any table header).
   const topLevelEnd = text.search(/^[ \t]*\[/m);
   const top = topLevelEnd < 0 ? text : text.slice(0, topLevelEnd);
-  const dotted = new RegExp(`^[ \\t]*${workspaceKey}[ \\t]*\\.[ \\t]*${membersKey}[ \\t]*=[ \\t]*\\[`, 'm').exec(top);
+  const dotted = new RegExp(`^[ \\t]*${workspaceKey}[ \\t]*\\.[ \\t]*${listKey}[ \\t]*=[ \\t]*\\[`, 'm').exec(top);
   if (dotted) push(appendToArray(text, dotted.index + dotted[0].length - 1, entry, eol));
   else {
     const anyDotted = new RegExp(`^[ \\t]*${workspaceKey}[ \\t]*\\.`, 'm').exec(top);
-    if (anyDotted) push(insert(text, [[anyDotted.index, `workspace.members = [${entry}]${eol}`]]));
+    if (anyDotted) push(insert(text, [[anyDotted.index, `workspace.${key} = [${entry}]${eol}`]]));
   }
   // workspace = { members = [...] } (an inline table).
   const inline = new RegExp(`^[ \\t]*${workspaceKey}[ \\t]*=[ \\t]*\\{`, 'm').exec(top);
@@ -543,11 +568,11 @@ function candidateEdits(text: string, entry: string): string[] {
     const open = inline.index + inline[0].length;
     const close = matchingClose(text, open, '}');
     if (close > 0) {
-      const members = new RegExp(`(?:^|[{,\\s])${membersKey}[ \\t]*=[ \\t]*\\[`).exec(text.slice(open, close));
-      if (members) push(appendToArray(text, open + members.index + members[0].length - 1, entry, eol));
+      const list = new RegExp(`(?:^|[{,\\s])${listKey}[ \\t]*=[ \\t]*\\[`).exec(text.slice(open, close));
+      if (list) push(appendToArray(text, open + list.index + list[0].length - 1, entry, eol));
       else {
         const body = text.slice(open, close);
-        const item = `members = [${entry}]`;
+        const item = `${key} = [${entry}]`;
         push(insert(text, [[open, body === '' ? ` ${item} ` : body.trim() === '' ? ` ${item}` : ` ${item},${/^\s/.test(body) ? '' : ' '}`]]));
       }
     }
@@ -569,39 +594,92 @@ const tomlString = (value: string): string => JSON.stringify(value).replaceAll('
  * result must read as the same data with exactly that one item more. Only
  * inserts: every character of `text` is kept, in order (a BOM too).
  */
-export function addMember(text: string, member: string, parse: Parse): string {
+export function addMember(text: string, member: string, parse: Parse, key: ListKey = 'members'): string {
   const expected = parse(text) as Table & { workspace?: WorkspaceTable };
   const workspace = expected.workspace as WorkspaceTable;
-  workspace.members = [...stringList(workspace.members), member];
+  workspace[key] = [...stringList(workspace[key]), member];
   const wanted = canonical(expected);
   // The BOM is set aside so that `^` finds a header on the first line, and put back as it was.
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-  for (const candidate of candidateEdits(text.slice(bom.length), tomlString(member))) {
+  for (const candidate of candidateEdits(text.slice(bom.length), tomlString(member), key)) {
     try {
       if (canonical(parse(bom + candidate)) === wanted) return bom + candidate;
     } catch {
       // Not this spelling; try the next.
     }
   }
-  throw new Error('no edit of the manifest adds the member cleanly');
+  throw new Error(`no edit of the manifest adds the ${key === 'members' ? 'member' : 'exclusion'} cleanly`);
 }
 
-function profileWarning(table: Table, manifest: string): string | undefined {
-  const profile = (table.profile ?? {}) as Record<string, { panic?: unknown } | undefined>;
-  const missing = ['dev', 'release'].filter((name) => profile[name]?.panic !== 'abort');
-  if (missing.length === 0) return undefined;
-  return `${showPath(manifest)} sets the profiles of every member: add panic = "abort" to ${missing.map((name) => `[profile.${name}]`).join(' and ')} there, or host builds fail with "unwinding panics are not supported without std"`;
+export type ProfileName = 'dev' | 'release';
+
+/** The root's profiles that do not abort on panic, and what to do about each, as words for a note. */
+function profileGaps(table: Table): { missing: ProfileName[]; fixes: string[] } {
+  const profile = (isTable(table.profile) ? table.profile : {}) as Record<string, unknown>;
+  const missing = (['dev', 'release'] as const).filter((name) => !isTable(profile[name]) || profile[name].panic !== 'abort');
+  const fixes = missing.map((name) => {
+    const existing = profile[name];
+    if (!isTable(existing)) return `a new [profile.${name}] table with panic = "abort"`;
+    if (existing.panic !== undefined) return `panic = "abort" for the ${JSON.stringify(existing.panic)} in [profile.${name}]`;
+    return `panic = "abort" under its [profile.${name}]`;
+  });
+  return { missing, fixes };
 }
+
+function profileWarning(manifest: string, member: string, fixes: string[]): string | undefined {
+  if (fixes.length === 0) return undefined;
+  return `${showPath(manifest)} sets the profiles of every member: add ${fixes.join(' and ')} there, or builds of ${showPath(member)} fail with "unwinding panics are not supported without std" (its README.md shows the lines)`;
+}
+
+/**
+ * The `[build] target` cargo uses when run in `dir`: the nearest
+ * `.cargo/config.toml` (or `.cargo/config`) at or above it that sets one.
+ * Unreadable or broken files are passed over (cargo reports those itself).
+ */
+function buildTargetAt(dir: string, parse: Parse): string[] | undefined {
+  for (let directory = dir; ; directory = dirname(directory)) {
+    for (const name of ['config.toml', 'config']) {
+      let bytes: Buffer | undefined;
+      try {
+        bytes = readManifestBytes(join(directory, '.cargo', name));
+      } catch {
+        bytes = undefined;
+      }
+      if (!bytes || !isUtf8(bytes)) continue;
+      let table: Table;
+      try {
+        table = parse(bytes.toString('utf8')) as Table;
+      } catch {
+        continue;
+      }
+      const target = isTable(table.build) ? table.build.target : undefined;
+      if (typeof target === 'string') return [target];
+      if (Array.isArray(target)) return stringList(target);
+    }
+    if (dirname(directory) === directory) return undefined;
+  }
+}
+
+/** The list `contents` adds the member to, for a layout. */
+const listFor = (layout: WorkspaceLayout): ListKey => (layout === 'own' ? 'exclude' : 'members');
 
 /** The new manifest text, or undefined when the root already covers `member` (a glob finds it once it exists). */
-function editFor(manifest: string, text: string, table: Table, member: string, parse: Parse): string | undefined {
+function editFor(manifest: string, text: string, table: Table, member: string, parse: Parse, layout: WorkspaceLayout = 'member'): string | undefined {
   const workspace = table.workspace as WorkspaceTable;
-  if (stringList(workspace.members).some((pattern) => memberMatches(pattern, member))) return undefined;
+  const key = listFor(layout);
+  if (key === 'members' && stringList(workspace.members).some((pattern) => memberMatches(pattern, member))) return undefined;
+  if (key === 'exclude' && isExcluded(table, member)) return undefined;
   try {
-    return addMember(text, member, parse);
+    return addMember(text, member, parse, key);
   } catch (error) {
-    throw new UsageError(`could not add ${JSON.stringify(member)} to workspace.members in ${showPath(manifest)} (${(error as Error).message}); add it by hand, then generate again allowing the non-empty directory`);
+    throw new UsageError(`could not add ${JSON.stringify(member)} to workspace.${key} in ${showPath(manifest)} (${(error as Error).message}); add it by hand, then generate again allowing the non-empty directory`);
   }
+}
+
+/** Would the root exclude `member` once it is in `exclude`? Not when `members` names it (or a folder above it) literally: cargo lets that win. */
+function canExclude(table: Table, member: string): boolean {
+  const workspace = table.workspace as WorkspaceTable;
+  return isExcluded({ workspace: { ...workspace, exclude: [...stringList(workspace.exclude), member] } }, member);
 }
 
 /**
@@ -609,8 +687,14 @@ function editFor(manifest: string, text: string, table: Table, member: string, p
  * surrounding workspace, decided before anything is written. Refuses (one
  * line) what would leave the workspace unbuildable, and a destination that
  * is itself a workspace root. Without `name`, collisions are not checked.
+ *
+ * `triple` is a bare-metal crate's target. Cargo builds every member for the
+ * root's target (a member's own `.cargo/config.toml` is read only in its
+ * folder), so such a crate joins only a root that builds for its triple;
+ * otherwise it goes into `workspace.exclude` and is a workspace of its own
+ * (`layout: 'own'`), as embedded monorepos keep their firmware.
  */
-export async function planWorkspaceEdit(projectDirectory: string, name?: string): Promise<WorkspaceEdit | undefined> {
+export async function planWorkspaceEdit(projectDirectory: string, name?: string, triple?: string): Promise<WorkspaceEdit | undefined> {
   const destination = resolveDestination(projectDirectory);
   let parser: Parse | undefined;
   const parse = async () => (parser ??= await loadParser());
@@ -619,13 +703,38 @@ export async function planWorkspaceEdit(projectDirectory: string, name?: string)
   if (!root) return undefined;
   const { member } = root;
   const rootDir = dirname(root.manifest);
-  if (name !== undefined) refuseCollisions(root.manifest, existingMembers(rootDir, root.table, destination, await parse()), name);
-  const warning = profileWarning(root.table, root.manifest);
-  const contents = editFor(root.manifest, root.text, root.table, member, await parse());
-  if (contents === undefined) return { manifest: root.manifest, member, profileWarning: warning };
+  const rootFromCrate = `${relative(destination, rootDir).split(sep).join('/') || '.'}/Cargo.toml`;
+  const notes: string[] = [];
+  let layout: WorkspaceLayout = 'member';
+  let rootTarget: string[] | undefined;
+  if (triple !== undefined) {
+    rootTarget = buildTargetAt(rootDir, await parse());
+    const sameTarget = rootTarget?.length === 1 && rootTarget[0] === triple;
+    if (!sameTarget && canExclude(root.table, member)) layout = 'own';
+    else if (!sameTarget) {
+      notes.push(`${showPath(root.manifest)} lists ${JSON.stringify(member)} in workspace.members by name, so cargo builds it there for ${rootTarget ? rootTarget.join(', ') : 'the host'}, not ${triple}, and fails: remove it from members and add it to workspace.exclude (build it in its own folder)`);
+    }
+  }
+  const { missing, fixes } = profileGaps(root.table);
+  const common = { manifest: root.manifest, member, layout, rootFromCrate, rootTarget, missingAbort: layout === 'member' ? missing : [] };
+  if (layout === 'member') {
+    if (name !== undefined) refuseCollisions(root.manifest, existingMembers(rootDir, root.table, destination, await parse()), name);
+    const warning = profileWarning(root.manifest, member, fixes);
+    if (warning) notes.push(warning);
+  }
+  const contents = editFor(root.manifest, root.text, root.table, member, await parse(), layout);
+  if (contents === undefined) return { ...common, notes };
   return {
-    manifest: root.manifest, member, contents, original: root.text, contentsBytes: Buffer.from(contents, 'utf8'), originalBytes: root.bytes, profileWarning: warning,
+    ...common, notes, contents, original: root.text, contentsBytes: Buffer.from(contents, 'utf8'), originalBytes: root.bytes,
   };
+}
+
+/** The one line that says what was done with a crate kept out of the root (`layout: 'own'`), and why. */
+export function layoutNote(edit: WorkspaceEdit, triple: string, dryRun: boolean): string | undefined {
+  if (edit.layout !== 'own') return undefined;
+  const done = edit.contents === undefined ? 'is in' : dryRun ? 'would be added to' : 'was added to';
+  const builds = edit.rootTarget ? edit.rootTarget.join(', ') : 'the host';
+  return `${JSON.stringify(edit.member)} ${done} workspace.exclude in ${showPath(edit.manifest)} and is a workspace of its own (an empty [workspace] in its Cargo.toml): cargo builds every member for the root's target (${builds}), not ${triple}, as a member's .cargo/config.toml is read only in its folder; build, test and run it there (its README.md says why)`;
 }
 
 /** The manifest text to write now: the planned one, or made again when another program changed the root since. */
@@ -636,5 +745,5 @@ export async function currentWorkspaceText(edit: WorkspaceEdit): Promise<string 
   if (edit.originalBytes ? bytes.equals(edit.originalBytes) : bytes.toString('utf8') === edit.original) return edit.contents;
   const text = manifestText(edit.manifest, bytes);
   const parse = await loadParser();
-  return editFor(edit.manifest, text, parseToml(parse, edit.manifest, text), edit.member, parse);
+  return editFor(edit.manifest, text, parseToml(parse, edit.manifest, text), edit.member, parse, edit.layout);
 }

@@ -3,8 +3,9 @@
  * and rustc (and their versions), the target's `core`, the linker, QEMU and its
  * board. Every missing piece comes with the command that fixes it.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { findTarget, minimumRustFor, type BareMetalTarget, type HostOs, type Target } from '../core/catalogue.js';
 
@@ -18,6 +19,8 @@ export interface Check {
 
 export interface DoctorReport {
   target: string;
+  /** Where the target came from when no --target was given: the file (and key) read, or why host. */
+  source?: string;
   ok: boolean;
   checks: Check[];
 }
@@ -151,7 +154,7 @@ export async function diagnose(target: Target, cwd = process.cwd()): Promise<Doc
 }
 
 export function formatReport(report: DoctorReport): string {
-  const lines = [`doctor: ${report.target}`];
+  const lines = [`doctor: ${report.target}${report.source ? ` (${report.source})` : ''}`];
   for (const check of report.checks) {
     lines.push(`  ${check.ok ? 'ok     ' : 'MISSING'} ${check.name}: ${check.detail}`);
     if (check.fix) lines.push(`          fix: ${check.fix}`);
@@ -161,9 +164,65 @@ export function formatReport(report: DoctorReport): string {
   return lines.join('\n');
 }
 
+type Parse = (text: string) => unknown;
+type Table = Record<string, unknown>;
+const isTable = (value: unknown): value is Table => Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+
+/** A TOML file as data, or undefined when absent or broken (cargo and rustup report those themselves). */
+function readToml(path: string, parse: Parse): Table | undefined {
+  try {
+    const table = parse(readFileSync(path, 'utf8'));
+    return isTable(table) ? table : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const single = (value: unknown): string | undefined => (typeof value === 'string' ? value
+  : Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' ? value[0] : undefined);
+
+/**
+ * The target `cargo build` in `cwd` builds for, as cargo decides it:
+ * CARGO_BUILD_TARGET, else the nearest `.cargo/config.toml` (or `config`)
+ * at or above `cwd` that sets `[build] target`, else `$CARGO_HOME/config.toml`.
+ * Failing those, a rust-toolchain.toml naming one target (rustup's list, a hint).
+ */
+export async function projectTarget(cwd: string): Promise<{ triple?: string; source: string }> {
+  const fromEnv = process.env.CARGO_BUILD_TARGET;
+  if (fromEnv) return { triple: fromEnv, source: 'read from CARGO_BUILD_TARGET' };
+  const parse = (await import('smol-toml')).parse as Parse;
+  const shown = (path: string) => (relative(cwd, path).startsWith('..') ? path : relative(cwd, path) || path);
+  const dirs: string[] = [];
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    dirs.push(dir);
+    if (dirname(dir) === dir) break;
+  }
+  const configs = [...dirs.flatMap((dir) => [join(dir, '.cargo', 'config.toml'), join(dir, '.cargo', 'config')]),
+    join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'config.toml')];
+  for (const path of configs) {
+    const build = readToml(path, parse)?.build;
+    const triple = isTable(build) ? single(build.target) : undefined;
+    if (triple) return { triple, source: `read from ${shown(path)} [build] target` };
+  }
+  for (const path of dirs.flatMap((dir) => [join(dir, 'rust-toolchain.toml'), join(dir, 'rust-toolchain')])) {
+    const toolchain = readToml(path, parse)?.toolchain;
+    const triple = isTable(toolchain) ? single(toolchain.targets) : undefined;
+    if (triple) return { triple, source: `read from ${shown(path)} targets` };
+  }
+  return { source: 'no --target, and no [build] target in a .cargo/config.toml here or above' };
+}
+
 export async function runDoctor(options: { target?: string; json: boolean }): Promise<number> {
-  const target = findTarget(options.target ?? 'host')!;
-  const report = await diagnose(target);
+  let target = findTarget(options.target ?? 'host')!;
+  let source: string | undefined;
+  if (options.target === undefined) {
+    // Run in a project, doctor checks what `cargo build` there needs, not the host's.
+    const found = await projectTarget(process.cwd());
+    const known = found.triple ? findTarget(found.triple) : undefined;
+    if (known) target = known;
+    source = found.triple && !known ? `${found.source} is ${found.triple}, which doctor has no checks for; the host checked instead (pass --target)` : found.source;
+  }
+  const report = { ...(await diagnose(target)), ...(source ? { source } : {}) };
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.ok ? 0 : 1;
 }

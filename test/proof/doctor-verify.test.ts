@@ -1,6 +1,8 @@
 /** `doctor` and `--verify` against this machine's real tools. */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runCli, scratch } from '../support/cli.js';
 import { has, missingTools, requireTools, toolchainNeeds } from '../support/tools.js';
@@ -18,7 +20,7 @@ describe('doctor', () => {
   it('finds everything the host target needs and exits 0', async ({ skip }) => {
     if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
     const result = await runCli(['doctor']);
-    expect(result.stdout).toMatch(/^doctor: host$/m);
+    expect(result.stdout).toMatch(/^doctor: host \(no --target, and no \[build\] target in a \.cargo\/config\.toml here or above\)$/m);
     expect(result.stdout).toMatch(/ok +cargo: cargo \d+\.\d+\.\d+/);
     expect(result.stdout).toMatch(/ok +rustc: \d+\.\d+\.\d+ \(naked functions need 1\.88 or newer\)/);
     expect(result.stdout).toMatch(/ok +linker: cc/);
@@ -48,6 +50,38 @@ describe('doctor', () => {
     // The exit status is the report's verdict (here rustup may lack this target's core).
     expect(report.ok).toBe(report.checks.every((check) => check.ok));
     expect(result.exitCode).toBe(report.ok ? 0 : 1);
+  });
+});
+
+describe('doctor in a generated project', () => {
+  it('checks the target cargo builds for there (its .cargo/config.toml), says where it read it, and is not ready where cargo build fails', async ({ skip }) => {
+    if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
+    const { dir, cleanup } = scratch();
+    const triple = targetWithoutCore();
+    try {
+      const project = join(dir, 'fw');
+      expect((await runCli([project, '-y', '-t', triple])).exitCode).toBe(0);
+      // From a folder below the project, as cargo finds its config.
+      const result = await runCli(['doctor'], { cwd: join(project, 'src') });
+      expect(result.stdout.split('\n')[0]).toBe(`doctor: ${triple} (read from ${join(project, ".cargo", "config.toml")} [build] target)`);
+      expect(result.stdout).toContain(`MISSING core for ${triple}`);
+      expect(result.stdout).not.toMatch(/^ready/m);
+      expect(result.exitCode).toBe(1);
+      // The verdict is cargo's: the build there fails for the missing core (E0463).
+      const build = await execa('cargo', ['build'], { cwd: project, reject: false, env: { CARGO_TARGET_DIR: join(dir, 'target'), CARGO_TERM_COLOR: 'never' } });
+      expect(build.exitCode).not.toBe(0);
+      expect(build.stderr).toContain('E0463');
+      const json = JSON.parse((await runCli(['doctor', '--json'], { cwd: project })).stdout) as { target: string; source: string };
+      expect(json).toMatchObject({ target: triple, source: 'read from .cargo/config.toml [build] target' });
+      // Without the cargo config, rust-toolchain.toml's one target is the hint.
+      rmSync(join(project, '.cargo'), { recursive: true });
+      const hint = await runCli(['doctor'], { cwd: project });
+      expect(hint.stdout.split('\n')[0]).toBe(`doctor: ${triple} (read from rust-toolchain.toml targets)`);
+      // --target still wins.
+      expect((await runCli(['doctor', '--target', 'host'], { cwd: project })).stdout.split('\n')[0]).toBe('doctor: host');
+    } finally {
+      cleanup();
+    }
   });
 });
 

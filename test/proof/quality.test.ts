@@ -3,7 +3,7 @@
  * `cargo test`, `cargo fmt --check`, `cargo clippy -D warnings`, in every
  * edition and both link-argument modes; and clippy for each cross family.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,8 @@ describe.each(catalogue.filter(runsHere))('$id with rustup stable on this machin
       expect(clippy.exitCode, clippy.stderr).toBe(0);
       const test = await cargo(['test'], dir);
       expect(test.exitCode, test.stderr).toBe(0);
-      expect(test.stdout).toMatch(/test result: ok\. 3 passed; 0 failed/);
+      // minimal has no library: nothing to test, and cargo test still passes.
+      if (template === 'hello') expect(test.stdout).toMatch(/test result: ok\. 3 passed; 0 failed/);
       if (template === 'hello') {
         // Exactly what the README and the next steps say.
         const run = await cargo(['run', '--release', '--quiet'], dir);
@@ -88,7 +89,8 @@ describe.each(clippyTriples)('clippy for $target ($triple)', ({ target, triple }
     });
     expect(clippy.exitCode, String(clippy.stderr).slice(-4000)).toBe(0);
     for (const edition of editions) {
-      const files = ['src/main.rs', 'src/lib.rs', 'build.rs'];
+      // minimal has no src/lib.rs.
+      const files = ['src/main.rs', 'src/lib.rs', 'build.rs'].filter((file) => existsSync(join(dir, file)));
       const fmt = await execa('rustfmt', ['--edition', edition, '--check', ...files], { cwd: dir, reject: false });
       expect(fmt.exitCode, fmt.stdout).toBe(0);
     }

@@ -55,12 +55,48 @@ describe('a Cargo workspace around the destination', () => {
     const result = await runCli([join(root, 'crates', 'kernel'), '-y', '-t', 'linux']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(readFileSync(join(root, 'Cargo.toml'), 'utf8')).toBe(manifest);
-    expect(result.stderr).toMatch(/note: .*Cargo\.toml sets the profiles of every member: add panic = "abort" to \[profile\.dev\] and \[profile\.release\]/);
+    expect(result.stderr).toMatch(/note: .*Cargo\.toml sets the profiles of every member: add a new \[profile\.dev\] table with panic = "abort" and a new \[profile\.release\] table with panic = "abort" there/);
+  });
+
+  it('tells a member the truth about profiles: its README and next steps give the root\'s lines, which make the printed cargo run --release work', async ({ skip }) => {
+    const manifest = '[workspace]\nresolver = "2"\nmembers = []\n\n[profile.release]\nopt-level = 3\n';
+    const root = workspace(manifest);
+    const result = await runCli(['crates/kernel', '-y', '-t', 'linux'], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/add a new \[profile\.dev\] table with panic = "abort" and panic = "abort" under its \[profile\.release\] there, or builds of crates\/kernel fail with "unwinding panics are not supported without std"/);
+    const steps = result.stdout.slice(result.stdout.indexOf('Next steps:')).split('\n').slice(1).map((line) => line.trim()).filter(Boolean);
+    expect(steps).toEqual([
+      'cd crates/kernel',
+      '# first set panic = "abort" in [profile.dev] and [profile.release] of ../../Cargo.toml: members build with the root\'s profiles (README.md shows the lines)',
+      'cargo run --release',
+      'cargo test',
+    ]);
+    const readme = readFileSync(join(root, 'crates', 'kernel', 'README.md'), 'utf8');
+    expect(readme).toContain('## In a workspace');
+    expect(readme).toContain('whose root is `../../Cargo.toml`');
+    expect(readme).toContain('When this crate was generated, `[profile.dev]` and `[profile.release]` of the root lacked it.');
+    // No line claims the member's Cargo.toml carries the profiles.
+    expect(readme).not.toMatch(/- `Cargo\.toml`: .*panic = "abort"/);
+    expect(readme).not.toContain('(it is)');
+    const block = /```toml\n([\s\S]*?)```/.exec(readme)![1];
+    expect(parse(block)).toEqual({ profile: { dev: { panic: 'abort' }, release: { panic: 'abort' } } });
+    if (!requireTools(missingTools(toolchainNeeds.rustup), skip)) return;
+    const crate = join(root, 'crates', 'kernel');
+    const run = () => execa('cargo', ['run', '--release', '--quiet'], { cwd: crate, reject: false, stripFinalNewline: false, env: { CARGO_TERM_COLOR: 'never' } });
+    const before = await run();
+    expect(before.stderr).toContain('unwinding panics are not supported without std');
+    // As the README says: a new [profile.dev], the panic line under the existing [profile.release].
+    const edited = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+    writeFileSync(join(root, 'Cargo.toml'), `${edited.replace('[profile.release]\n', '[profile.release]\npanic = "abort"\n')}\n[profile.dev]\npanic = "abort"\n`);
+    const after = await run();
+    expect(after.stdout, after.stderr).toBe('Hello, world!\n');
+    expect(after.exitCode).toBe(0);
   });
 
   it('lists the edit in --dry-run and changes nothing', async () => {
     const root = workspace('[workspace]\nmembers = []\n');
-    const result = await runCli([join(root, 'fw'), '-y', '-t', 'riscv64gc-unknown-none-elf', '--dry-run']);
+    // A host crate: a bare-metal one goes into workspace.exclude (test/firmware-workspace.test.ts).
+    const result = await runCli([join(root, 'fw'), '-y', '-t', 'linux', '--dry-run']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('Would add "fw" to workspace.members in');
     expect(readFileSync(join(root, 'Cargo.toml'), 'utf8')).toBe('[workspace]\nmembers = []\n');

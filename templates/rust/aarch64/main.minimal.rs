@@ -13,9 +13,9 @@
 use core::panic::PanicInfo;
 
 /// The entry point. It runs without a stack (nothing set one up), which is
-/// fine only because it neither calls anything nor keeps anything on it; see
-/// `main.hello.rs` for a full `_start`. `link_section` puts it where `link.x`
-/// expects the first instruction of the image.
+/// fine only because it neither calls anything nor keeps anything on it; the
+/// `hello` template (`--template hello`) has a full `_start`. `link_section`
+/// puts it where `link.x` expects the first instruction of the image.
 #[unsafe(no_mangle)]
 #[unsafe(link_section = ".text._start")]
 pub extern "C" fn _start() -> ! {

@@ -4,8 +4,9 @@
 //! The only startup a Cortex-M needs is the vector table: after reset the core
 //! reads the initial stack pointer (entry 0, from `link.x`) and the address of
 //! the reset handler (entry 1) from it, and jumps there. Nothing prepares RAM,
-//! so mutable statics (`.bss`, `.data`) would hold garbage: `main.hello.rs`
-//! shows the full startup that zeroes and fills them.
+//! so mutable statics (`.bss`, `.data`) would hold garbage. The `hello`
+//! template (`create-freestanding <dir> --template hello`) has the full
+//! startup that zeroes and fills them.
 // Clippy calls an empty `loop {}` a waste of CPU cycles; here spinning is
 // the whole program (a real one would sleep with `wfi` between interrupts).
 #![allow(clippy::empty_loop)]
