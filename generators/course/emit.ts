@@ -9,7 +9,7 @@
  * written through a link in the destination; a signal removes the staging
  * and says so; staging a killed run left is removed by the next run.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { UsageError } from '../core/errors.js';
@@ -18,6 +18,7 @@ import { acquireLock, processAlive, randomHex } from '../io/lock.js';
 import { makeFolders, writeExclusive } from '../io/staging.js';
 import { stateFolder } from '../io/state.js';
 import type { StepState } from './steps.js';
+import { lstatMaybe } from '../io/paths.js';
 
 export const emitModes = ['folders', 'git', 'both'] as const;
 export type EmitMode = (typeof emitModes)[number];
@@ -52,15 +53,6 @@ function plan(title: string, states: StepState[], mode: EmitMode): { files: Plan
 
 // --- The destination -------------------------------------------------------
 
-const lstatMaybe = (path: string): Stats | undefined => {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
-  }
-};
 
 interface Place {
   /** Canonical absolute path: the real path of the existing part, then the missing names. */

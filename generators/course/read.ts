@@ -8,6 +8,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type St
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { showPath } from '../io/fs-errors.js';
+import { lstatMaybe } from '../io/paths.js';
 
 /** Course files are a few dozen lines; these bound memory and the line diff (quadratic in lines). */
 export const limits = {
@@ -24,15 +25,6 @@ export function isInside(root: string, path: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
-const lstatMaybe = (path: string): Stats | undefined => {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
-  }
-};
 
 /** Refuses a relative path that is absolute or climbs out of its folder; `what` names it in the message. */
 export function refuseOutside(relativePath: string, what: string): void {

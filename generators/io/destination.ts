@@ -4,12 +4,12 @@
  * (length, special file systems, files where folders must go, symbolic links
  * inside the destination), write permission, emptiness.
  */
-import { accessSync, constants, lstatSync, readdirSync, realpathSync as realpathSyncInJs, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, realpathSync as realpathSyncInJs, statfsSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { DestinationNotEmptyError, UsageError } from '../core/errors.js';
 import type { RenderedFile } from '../core/render.js';
 import { asUsageError, showPath } from './fs-errors.js';
-import { resolveDestination } from './paths.js';
+import { lstatMaybe, resolveDestination } from './paths.js';
 
 /** The system's realpath(3): one call, where Node's JavaScript one lstats every component of the path. */
 const realpathSync = realpathSyncInJs.native;
@@ -40,15 +40,6 @@ export function checked<T>(step: () => T): T {
   }
 }
 
-const lstatMaybe = (path: string) => {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
-  }
-};
 
 // procfs, sysfs, devpts, cgroup, cgroup2, debugfs, tracefs, securityfs, bpf, binfmt_misc, pstore, configfs, efivarfs
 const specialFileSystems = new Set([

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, runCli, scratch } from './support/cli.js';
-import { missingTools, requireTools, toolchainNeeds, xcargo } from './support/tools.js';
+import { repoRoot, runCli, scratch } from '../support/cli.js';
+import { missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
 const work = scratch('cf-fw-ws-');
 afterAll(() => work.cleanup());

@@ -8,9 +8,9 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { catalogue } from '../generators/core/catalogue.js';
-import { repoRoot, runCli, scratch } from './support/cli.js';
-import { missingTools, requireTools, toolchainNeeds, xcargo } from './support/tools.js';
+import { catalogue } from '../../generators/core/catalogue.js';
+import { repoRoot, runCli, scratch } from '../support/cli.js';
+import { missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
 const work = scratch('cf-truths-');
 afterAll(() => work.cleanup());
