@@ -27,6 +27,9 @@ export const targetIds = [
 ] as const;
 export type TargetId = (typeof targetIds)[number];
 
+/** An edition as a number: 2018 | 2021 | … as the catalogue lists them. */
+export type EditionYear = Edition extends `${infer Year extends number}` ? Year : never;
+
 /** What a caller may give, each answer one the catalogue knows (so a typo fails to type-check); the rest have defaults. */
 export interface AnswersInput {
   /** Where to write (`~` expanded). Default `freestanding-app`; `scaffold` requires it. */
@@ -35,7 +38,8 @@ export interface AnswersInput {
   name?: string;
   target?: TargetId;
   template?: TemplateName;
-  edition?: Edition;
+  /** A year, as a string or a number (`2021` means `'2021'`). */
+  edition?: Edition | EditionYear;
   linkArgs?: LinkArgMode;
 }
 

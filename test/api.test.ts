@@ -41,6 +41,13 @@ describe('generate', () => {
     expect(() => generate({ directory: 'x', target: 'pdp11' as never /* an untyped caller's value */ })).toThrow(expect.objectContaining({ field: 'target' }));
   });
 
+  it('takes an edition as a number, and suggests the default edition for a bad one', () => {
+    const manifest = generate({ directory: 'x', edition: 2021 }).find((file) => file.path === 'Cargo.toml')!;
+    expect(String(manifest.contents)).toContain('edition = "2021"');
+    expect(() => generate({ directory: 'x', edition: '2030' as never })).toThrow(expect.objectContaining({ field: 'edition', suggestion: '2024' }));
+    expect(() => generate({ directory: 'x', template: 'hallo' as never })).toThrow(expect.objectContaining({ field: 'template', suggestion: 'hello' }));
+  });
+
   it('exposes the catalogue', () => {
     expect(catalogue.map((target) => target.id)).toContain('thumbv7em-none-eabihf');
   });

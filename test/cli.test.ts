@@ -101,7 +101,8 @@ describe('create-freestanding', () => {
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toMatch(/Cargo\.toml {2}\(\d+ bytes\)/);
     const json = await runCli([target, '-y', '--dry-run', '--json']);
-    const plan = JSON.parse(json.stdout) as { files: { path: string; size: number }[] };
+    const plan = JSON.parse(json.stdout) as { ok: boolean; dryRun: boolean; files: { path: string; size: number }[] };
+    expect([plan.ok, plan.dryRun]).toEqual([true, true]);
     expect(plan.files.map((file) => file.path)).toContain('src/main.rs');
     expect(plan.files.every((file) => file.size > 0)).toBe(true);
     expect(existsSync(target)).toBe(false);
@@ -193,7 +194,10 @@ describe('create-freestanding', () => {
     const result = await runCli([join(dir, 'demo'), '-y', '--json', '-t', 'riscv64gc-unknown-none-elf', '--template', 'minimal']);
     expect(result.exitCode, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(summary).toMatchObject({ created: true, name: 'demo', target: 'riscv64gc-unknown-none-elf', template: 'minimal', edition: '2024' });
+    expect(summary).toMatchObject({ ok: true, created: true, name: 'demo', target: 'riscv64gc-unknown-none-elf', template: 'minimal', edition: '2024' });
+    // Each answer once, and the directory as written: absolute.
+    expect(summary.directory).toBe(join(dir, 'demo'));
+    expect(summary).not.toHaveProperty('answers');
     expect(summary.nextSteps).toContain('rustup target add riscv64gc-unknown-none-elf   # once: this target\'s precompiled core');
   });
 });

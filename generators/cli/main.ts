@@ -64,15 +64,17 @@ async function create(options: CreateOptions): Promise<number> {
   });
   // Notes are warnings, not errors: e.g. the workspace root's profiles are its owner's to change.
   for (const note of result.notes) printError(`create-freestanding: note: ${escapeControls(note)}`);
-  const summary = { ...result, ...result.answers };
+  // Each answer once, at the top; `directory` the absolute path written (the answer may be relative).
+  const { answers: given, ...rest } = result;
+  const summary = { ok: true, ...given, ...rest };
   if (!options.json) printResult(result, options);
   if (options.verify && !options.dryRun) {
     const { verifyProject } = await import('../toolchain/verify.js');
     const verified = await verifyProject(result.answers, { json: options.json });
-    if (options.json) print(JSON.stringify({ created: true, ...summary, verify: verified }, null, 2));
+    if (options.json) print(JSON.stringify({ ...summary, created: true, verify: verified }, null, 2));
     return verified.ok ? 0 : 1;
   }
-  if (options.json) print(JSON.stringify(options.dryRun ? { dryRun: true, ...summary } : { created: true, ...summary }, null, 2));
+  if (options.json) print(JSON.stringify(options.dryRun ? { ...summary, dryRun: true } : { ...summary, created: true }, null, 2));
   return 0;
 }
 

@@ -35,7 +35,7 @@ export interface AnswersInput {
   name?: string;
   target?: string;
   template?: string;
-  edition?: string;
+  edition?: string | number;
   linkArgs?: string;
 }
 
@@ -53,9 +53,10 @@ export function nameForDirectory(directory: string): { name: string; valid: bool
   return { name: suggestion, valid: problem === undefined };
 }
 
+/** `value` if it is one of `allowed`; else an AnswerError suggesting the default. */
 function oneOf<T extends string>(field: 'template' | 'edition' | 'linkArgs', value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new AnswerError(field, `${field} must be one of ${allowed.join(', ')} (got "${value}")`, allowed[0]);
+  throw new AnswerError(field, `${field} must be one of ${allowed.join(', ')} (got "${value}")`, defaults[field]);
 }
 
 export function checkDirectory(directory: string): string | undefined {
@@ -93,7 +94,7 @@ export function checkAnswers(input: AnswersInput): { answers: Answers; warnings:
     throw new AnswerError('target', `unknown target "${targetId}"; choose one of: ${catalogue.map((t) => t.id).join(', ')}`, defaults.target);
   }
   const template = oneOf('template', input.template ?? defaults.template, templateNames);
-  const edition = oneOf('edition', input.edition ?? defaults.edition, editions);
+  const edition = oneOf('edition', String(input.edition ?? defaults.edition), editions);
   const linkArgs = oneOf('linkArgs', input.linkArgs ?? defaults.linkArgs, linkArgModes);
   if (linkArgs === 'cargo-config' && target.kind !== 'host') {
     throw new AnswerError('linkArgs', `link arguments in .cargo/config.toml apply to host targets only; ${target.id} takes its linker script from build.rs`, defaults.linkArgs);

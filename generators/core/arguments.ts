@@ -35,6 +35,8 @@ export function checkAnswerTypes(input: unknown): void {
   for (const field of answerFields) {
     const value = input[field];
     if (value === undefined && field !== 'directory') continue;
+    // An edition is a year: 2021 from JavaScript or a JSON config means "2021".
+    if (field === 'edition' && typeof value === 'number') continue;
     if (typeof value !== 'string') throw new AnswerError(field, `${field} must be a string (got ${describe(value)})`);
   }
 }
