@@ -189,6 +189,16 @@ describe('create-freestanding', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('says where the tests of a project for another OS run, as it says where it runs', async () => {
+    const dir = tempDir();
+    for (const [target, where] of [['windows', 'on Windows'], ['macos', 'on macOS']] as const) {
+      const result = await runCli([join(dir, target), '-y', '-t', target, '--dry-run', '--json']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      // Its build.rs links for that OS only, so `cargo test` here would fail in build.rs.
+      expect((JSON.parse(result.stdout) as { nextSteps: string[] }).nextSteps.slice(-2)).toEqual([`cargo run --release   # ${where}`, `cargo test   # ${where}`]);
+    }
+  });
+
   it('ends a final --json result with the files and next steps', async () => {
     const dir = tempDir();
     const result = await runCli([join(dir, 'demo'), '-y', '--json', '-t', 'riscv64gc-unknown-none-elf', '--template', 'minimal']);

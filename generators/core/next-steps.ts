@@ -16,6 +16,7 @@ export function nextSteps(plan: ProjectPlan, directory: string, cwd = process.cw
     ...(commands.first ? [`# ${commands.first}`] : []),
     ...commands.setup.map((step) => `${step.command}   # ${step.why}`),
     where ? `${start}   # ${where}` : start,
-    ...(commands.test ? [commands.test] : []),
+    // The tests build the crate too, so its build.rs links for that OS only.
+    ...(commands.test ? [where ? `${commands.test}   # ${where}` : commands.test] : []),
   ];
 }
