@@ -82,7 +82,9 @@ const clippyTriples: { target: string; triple: string }[] = [
 
 describe.each(clippyTriples)('clippy for $target ($triple)', ({ target, triple }) => {
   it.for(templateNames)('%s: no warnings, and rustfmt-clean in every edition', async (template, { skip }) => {
-    if (!requireTools(missingTools(toolchainNeeds.xcargo), skip) || !needRustfmtClippy(skip)) return;
+    // The clippy that runs here is the cross cargo's (Debian's rust-web-clippy), not rustup's.
+    const debianClippy = [{ command: '/usr/bin/cargo', args: ['clippy', '--version'], install: 'scripts/setup-toolchain.sh (rust-web-clippy)' }];
+    if (!requireTools(missingTools([...toolchainNeeds.xcargo, ...debianClippy]), skip) || !needRustfmtClippy(skip)) return;
     const dir = await generate(`c-${target.replace(/[^a-z0-9]+/g, '-')}-${template}`, ['-t', target, '--template', template, '--edition', '2024']);
     const clippy = await execa(xcargo, ['clippy', '--release', '--target', triple, '--', '-D', 'warnings'], {
       cwd: dir, reject: false, env: { CARGO_TARGET_DIR: xcargoTargetDir, CARGO_TERM_COLOR: 'never' },
