@@ -82,8 +82,8 @@ const clippyTriples: { target: string; triple: string }[] = [
 
 describe.each(clippyTriples)('clippy for $target ($triple)', ({ target, triple }) => {
   it.for(templateNames)('%s: no warnings, and rustfmt-clean in every edition', async (template, { skip }) => {
-    // The clippy that runs here is the cross cargo's (Debian's rust-web-clippy), not rustup's.
-    const debianClippy = [{ command: '/usr/bin/cargo', args: ['clippy', '--version'], install: 'scripts/setup-toolchain.sh (rust-web-clippy)' }];
+    // The clippy that runs here is the one scripts/xcargo puts first on PATH (Debian's rust-web-clippy), not rustup's.
+    const debianClippy = [{ command: '/usr/bin/cargo-clippy', args: ['--version'], install: 'scripts/setup-toolchain.sh (rust-web-clippy)' }];
     if (!requireTools(missingTools([...toolchainNeeds.xcargo, ...debianClippy]), skip) || !needRustfmtClippy(skip)) return;
     const dir = await generate(`c-${target.replace(/[^a-z0-9]+/g, '-')}-${template}`, ['-t', target, '--template', template, '--edition', '2024']);
     const clippy = await execa(xcargo, ['clippy', '--release', '--target', triple, '--', '-D', 'warnings'], {
