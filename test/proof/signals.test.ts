@@ -55,6 +55,8 @@ const readdirSafe = (path: string) => {
 const ours = (dir: string) => (readdirSafe(dir) ?? []).filter((name) => name.startsWith('.create-freestanding-'));
 
 const references = new Map<string, Record<string, string>>();
+/** The root manifest of the workspace trials (and of their reference project). */
+const workspaceRoot = '# the root\n[workspace]\nmembers = [\n    "tools", # kept\n]\n';
 /** The complete project for a crate name, as a run that nobody interrupts writes it. */
 /** The project a complete run writes; a workspace member has no profiles of its own, so it differs. */
 async function reference(name: string, inWorkspace: boolean) {
@@ -62,8 +64,9 @@ async function reference(name: string, inWorkspace: boolean) {
   if (!references.has(key)) {
     const root = join(work.dir, `reference-${key}`);
     mkdirSync(root, { recursive: true });
-    if (inWorkspace) writeFileSync(join(root, 'Cargo.toml'), '[workspace]\nmembers = []\n');
-    const dir = join(root, 'crate');
+    // A member's README names its root's path and profiles: made where the trials make theirs, under the same root.
+    if (inWorkspace) writeFileSync(join(root, 'Cargo.toml'), workspaceRoot);
+    const dir = inWorkspace ? join(root, 'crates', 'fw') : join(root, 'crate');
     const result = await runCli([dir, '-y', '-t', 'linux', '--name', name], { env });
     expect(result.exitCode, result.stderr).toBe(0);
     references.set(key, tree(dir));
@@ -83,7 +86,7 @@ function prepare(mode: Mode, index: number) {
   const base = join(work.dir, `${mode}-${index}`);
   mkdirSync(base);
   if (mode === 'workspace') {
-    writeFileSync(join(base, 'Cargo.toml'), '# the root\n[workspace]\nmembers = [\n    "tools", # kept\n]\n');
+    writeFileSync(join(base, 'Cargo.toml'), workspaceRoot);
     mkdirSync(join(base, 'crates'));
     return { dest: join(base, 'crates', 'fw'), watchDir: join(base, 'crates'), folders: [base, join(base, 'crates'), join(base, 'crates', 'fw')], root: join(base, 'Cargo.toml'), extra: {} as Record<string, string> };
   }
