@@ -66,7 +66,7 @@ describe('a Cargo workspace around the destination', () => {
     expect(result.stderr).toMatch(/add a new \[profile\.dev\] table with panic = "abort" and panic = "abort" under its \[profile\.release\] there, or builds of crates\/kernel fail with "unwinding panics are not supported without std"/);
     const steps = result.stdout.slice(result.stdout.indexOf('Next steps:')).split('\n').slice(1).map((line) => line.trim()).filter(Boolean);
     expect(steps).toEqual([
-      'cd crates/kernel',
+      'cd ./crates/kernel', // ./ so that CDPATH cannot send it elsewhere
       '# first set panic = "abort" in [profile.dev] and [profile.release] of ../../Cargo.toml: members build with the root\'s profiles (README.md shows the lines)',
       'cargo run --release',
       'cargo test',
