@@ -12,7 +12,7 @@
  * The same steps finish the commit of a run killed halfway (see recovery.ts).
  */
 import {
-  closeSync, constants, existsSync, fstatSync, ftruncateSync, fsyncSync, linkSync, lstatSync, openSync, readFileSync, realpathSync as realpathSyncInJs, renameSync, rmdirSync, rmSync, unlinkSync, writeSync,
+  closeSync, constants, fstatSync, ftruncateSync, fsyncSync, linkSync, lstatSync, openSync, readFileSync, realpathSync as realpathSyncInJs, renameSync, rmdirSync, rmSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Journal } from './journal.js';
@@ -46,7 +46,7 @@ function placeWithoutOverwriting(from: string, to: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new CommitConflict(to, 'appeared while writing');
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EMLINK') throw error;
-    if (existsSync(to) || lstatExists(to)) throw new CommitConflict(to, 'appeared while writing');
+    if (lstatExists(to)) throw new CommitConflict(to, 'appeared while writing');
     renameSync(from, to);
   }
 }
