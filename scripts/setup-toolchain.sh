@@ -11,6 +11,9 @@ packages=(
   wine                                               # runs the Windows hello
   zsh fish                                           # next steps are pasted into each shell by the tests
   strace                                             # slows the write down so that kills land inside it
+  gdb gdb-multiarch                                  # debugger sessions driven to main against native and QEMU
+  ovmf qemu-efi-aarch64                              # UEFI firmware for QEMU (x86_64, aarch64)
+  python3-unicorn                                    # a CPU emulator that executes the macOS hellos
 )
 missing=()
 for p in "${packages[@]}"; do
