@@ -77,44 +77,6 @@ const usedPrompts = {
   },
 };
 
-/** Handlebars' code generator uses source-map only when asked for source maps, which we never are. */
-const noSourceMap = {
-  name: 'no-source-map',
-  setup(build) {
-    build.onResolve({ filter: /^source-map$/ }, () => ({ path: 'source-map', namespace: 'empty' }));
-    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
-  },
-};
-
-/**
- * Our own modules are imported lazily in the sources (so a front end loads
- * only what it uses when run unbundled); in the bundle each such import would
- * become a chunk of its own, and every extra file on the start-up path costs
- * more (resolving, reading, linking) than the little code in it. So imports
- * of our core and io modules are made static here; the lazy ones left are
- * those that load a library (prompts, execa via toolchain/, smol-toml).
- */
-const ownModulesEager = {
-  name: 'own-modules-eager',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]generators[\\/].*\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const specifiers = [];
-      const inCoreOrIo = /[\\/]generators[\\/](core|io)[\\/]/.test(args.path);
-      const contents = source.replace(/\bimport\((['"])(\.{1,2}\/(?:(?:core|io)\/)?[\w-]+\.js)\1\)/g, (call, _quote, specifier) => {
-        // ../core/x.js or ../io/x.js from anywhere; ./x.js only from within core and io.
-        if (!specifier.startsWith('../') && !inCoreOrIo) return call;
-        if (specifier.startsWith('../') && !/^\.\.\/(core|io)\//.test(specifier)) return call;
-        specifiers.push(specifier);
-        return `Promise.resolve(__eager${specifiers.length - 1})`;
-      });
-      if (specifiers.length === 0) return undefined;
-      const imports = specifiers.map((specifier, index) => `import * as __eager${index} from '${specifier}';`).join('\n');
-      return { contents: `${imports}\n${contents}`, loader: 'ts' };
-    });
-  },
-};
-
 const common = {
   bundle: true,
   platform: 'node',
@@ -123,6 +85,8 @@ const common = {
   legalComments: 'inline',
   metafile: true,
   logLevel: 'warning',
+  // Handlebars' code generator requires source-map inside a try, and uses it only for source maps, which we never ask for.
+  external: ['source-map'],
 };
 
 const bundle = {
@@ -131,7 +95,7 @@ const bundle = {
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [precompiledTemplates, usedPrompts, noSourceMap, ownModulesEager],
+  plugins: [precompiledTemplates, usedPrompts],
   // Bundled CommonJS (Handlebars' runtime, cross-spawn) may call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };
@@ -165,52 +129,28 @@ function besideBundle(name, filter, fileFor) {
 const librariesBeside = besideBundle('libraries-beside', /^(@inquirer\/prompts|execa|smol-toml)$/, (specifier) => `./lib/${specifier.replace('@inquirer/', '')}.cjs`);
 
 /**
- * The course command (generators/course/) is dist/course.cjs, required when a
+ * The course (its entry generators/cli/course-entry.ts) is dist/course.cjs, required when a
  * `course` or `check` command runs, so a scaffold does not parse its code
- * (~1.5 ms of each start). It runs on the CLI's own core modules, not copies:
- * dist/cli.cjs exports those it imports (as `shared`), so the course's errors
- * are the CLI's errors and one renderer serves both.
+ * (~1.5 ms of each start). It bundles the core and io modules it imports: the
+ * create command hands it the process before installing anything, so each
+ * bundle's errors, signal handlers and writes are its own modules'.
  */
-const sharedWithCourse = ['core/answers', 'core/catalogue', 'core/errors', 'core/render', 'io/fs-errors', 'io/lock', 'io/paths', 'io/staging', 'io/state'];
-const courseApart = besideBundle('course-apart', /^\.\.\/course\/cli\.js$/, () => './course.cjs');
-const coreFromCli = {
-  name: 'core-from-cli',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      if (args.namespace === 'cli-shared') return { path: args.path, external: true };
-      const target = join(args.resolveDir, args.path).replace(/\.js$/, '');
-      const key = target.slice(join(root, 'generators').length + 1).split('\\').join('/');
-      if (key.startsWith('course/')) return undefined;
-      if (!sharedWithCourse.includes(key)) throw new Error(`build: the course imports ${key}, which dist/cli.cjs does not share; add it to sharedWithCourse`);
-      return { path: key, namespace: 'cli-shared' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'cli-shared' }, (args) =>
-      ({ contents: `module.exports = require('./cli.cjs').shared[${JSON.stringify(args.path)}];`, loader: 'js' }));
-  },
-};
-
-const cliEntry = [
-  "export * from './generators/cli/main.ts';",
-  ...sharedWithCourse.map((key, index) => `import * as shared${index} from './generators/${key}.ts';`),
-  `export const shared = { ${sharedWithCourse.map((key, index) => `${JSON.stringify(key)}: shared${index}`).join(', ')} };`,
-].join('\n');
+const courseApart = besideBundle('course-apart', /^\.\/course-entry\.js$/, () => './course.cjs');
 const cli = await esbuild.build({
   ...commonJs,
-  stdin: { contents: cliEntry, resolveDir: root, sourcefile: 'cli-entry.ts', loader: 'ts' },
-  outdir: undefined,
-  outfile: join(dist, 'cli.cjs'),
-  plugins: [precompiledTemplates, noSourceMap, librariesBeside, courseApart],
+  entryPoints: { cli: join(root, 'generators/cli/main.ts') },
+  plugins: [precompiledTemplates, librariesBeside, courseApart],
 });
 const course = await esbuild.build({
   ...commonJs,
-  entryPoints: { course: join(root, 'generators/course/cli.ts') },
-  plugins: [librariesBeside, coreFromCli],
+  entryPoints: { course: join(root, 'generators/cli/course-entry.ts') },
+  plugins: [precompiledTemplates, librariesBeside],
 });
 const libraries = await esbuild.build({
   ...commonJs,
   absWorkingDir: root,
   entryPoints: { 'lib/prompts': '@inquirer/prompts', 'lib/execa': 'execa', 'lib/smol-toml': 'smol-toml' },
-  plugins: [usedPrompts, noSourceMap],
+  plugins: [usedPrompts],
 });
 const library = await esbuild.build({
   ...bundle,
@@ -245,7 +185,6 @@ const compiler = await esbuild.build({
   outdir: dist,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
-  plugins: [noSourceMap],
 });
 
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });

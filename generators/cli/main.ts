@@ -6,14 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogue, describeTarget } from '../core/catalogue.js';
-import { CancelledError, UsageError } from '../core/errors.js';
 import { packageDir } from '../core/render.js';
 import type { ScaffoldResult } from '../scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
-import { wordForCli } from './words.js';
-import { exitOnSignals } from '../io/signals.js';
-import { asUsageError } from '../io/fs-errors.js';
+import { runCommand } from './run.js';
 import { print, printError } from './output.js';
 import { escapeControls, showText } from '../core/shell.js';
 
@@ -79,7 +76,6 @@ async function create(options: CreateOptions): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'course' || argv[0] === 'check') return (await import('../course/cli.js')).runCourseCommand(argv);
   const options = parseCommandLine(argv);
   switch (options.command) {
     case 'help':
@@ -100,28 +96,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** One line on stderr, or with --json one object on stdout; then the exit status. */
-function fail(json: boolean, message: string, exitCode: number): void {
-  if (json) print(JSON.stringify({ ok: false, error: message, exitCode }));
-  // One line, whatever a message quotes (an error may name a path raw): controls shown escaped.
-  else printError(`create-freestanding: ${exitCode === 70 ? message : escapeControls(message)}`);
-  process.exitCode = exitCode;
-}
-
 export function run(argv: string[]): void {
-  const json = argv.includes('--json');
-  exitOnSignals((message, exitCode) => {
-    fail(json, message, exitCode);
-    process.exit(exitCode);
-  });
-  main(argv).then(
-    (code) => { process.exitCode = code; },
-    (raw: unknown) => {
-      const error = asUsageError(raw);
-      const words = wordForCli(error);
-      if (words !== undefined) fail(json, words, (error as UsageError).exitCode);
-      else if (error instanceof UsageError || error instanceof CancelledError) fail(json, error.message, error.exitCode);
-      else fail(json, `internal error: ${(error as Error).stack ?? String(error)}`, 70);
-    },
-  );
+  // The course is a front end of its own, loaded only for its commands.
+  if (argv[0] === 'course' || argv[0] === 'check') void import('./course-entry.js').then((course) => course.run(argv));
+  else runCommand(argv, main);
 }
