@@ -10,6 +10,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/proof/**/*.test.ts'],
+    // dist/ built and packed once for the run (test/support/packed.global.ts).
+    globalSetup: ['test/support/packed.global.ts'],
     fileParallelism: false,
     // A cold build of `core` for a triple takes minutes on a loaded 2-core machine.
     testTimeout: 600_000,

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot, scratch } from '../support/cli.js';
 
 const tmp = scratch('cf-consumers-');
@@ -17,9 +17,7 @@ const consumers = join(tmp.dir, 'consumers');
 const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 beforeAll(async () => {
-  // prepack builds dist/: the tarball is what `npm publish` would send.
-  const packed = await execa('npm', ['pack', '--json', '--pack-destination', tmp.dir], { cwd: repoRoot });
-  const tarball = join(tmp.dir, (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[])[0].filename);
+  const tarball = inject('tarball');
   mkdirSync(consumers);
   // One install; each consumer is a folder below with its own package.json "type" and tsconfig.
   writeFileSync(join(consumers, 'package.json'), '{ "name": "consumers", "private": true }\n');

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot, scratch } from '../support/cli.js';
 import { serveTarball, type LocalRegistry } from '../support/registry.js';
 import { inCi } from '../support/tools.js';
@@ -67,9 +67,7 @@ function launch(launcher: Launcher, args: string[], cwd: string) {
 }
 
 beforeAll(async () => {
-  // The built dist/ as it is (no prepack: its build would empty dist/ under other tests).
-  const pack = await execa('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work.dir], { cwd: repoRoot });
-  const tarball = join(work.dir, String(pack.stdout).trim().split('\n').at(-1)!);
+  const tarball = inject('tarball');
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string; bin: unknown };
   registry = await serveTarball(tarball, { name: manifest.name, version: manifest.version, bin: manifest.bin });
   mkdirSync(home, { recursive: true });

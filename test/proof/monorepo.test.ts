@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot, scratch } from '../support/cli.js';
 
 // Pinned: plop 4.0.5 runs on Node 20 (engines >=18); tsx is plop's own advice for a plopfile.ts before Node 22.18.
@@ -28,9 +28,7 @@ function readmePlopfile(file: string): string {
 }
 
 beforeAll(async () => {
-  // prepack builds dist/: the tarball is what `npm publish` would send.
-  const packed = await execa('npm', ['pack', '--json', '--pack-destination', tmp.dir], { cwd: repoRoot });
-  const tarball = join(tmp.dir, (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[])[0].filename);
+  const tarball = inject('tarball');
   mkdirSync(monorepo);
   mkdirSync(home);
   await execa('npm', ['init', '-y'], { cwd: monorepo });

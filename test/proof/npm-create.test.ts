@@ -6,8 +6,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, scratch } from '../support/cli.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { scratch } from '../support/cli.js';
 import { missingTools, requireTools, toolchainNeeds } from '../support/tools.js';
 
 const tmp = scratch('cf-npm-create-');
@@ -19,9 +19,7 @@ const npm = (args: string[]) => execa('npm', args, {
 });
 
 beforeAll(async () => {
-  // The built dist/ as it is: prepack's build would empty dist/ under other tests.
-  const pack = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', tmp.dir, '--silent'], { cwd: repoRoot });
-  const tarball = join(tmp.dir, String(pack.stdout).trim().split('\n').at(-1)!);
+  const tarball = inject('tarball');
   await execa('mkdir', ['-p', project]);
   writeFileSync(join(project, 'package.json'), '{ "name": "scratch", "private": true }\n');
   const install = await npm(['install', '--prefer-offline', tarball]);

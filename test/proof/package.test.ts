@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { execa } from 'execa';
 import nodePlop from 'node-plop';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot, scratch } from '../support/cli.js';
 
 const tmp = scratch('cf-package-');
@@ -16,9 +16,7 @@ const project = join(tmp.dir, 'project');
 let tarball = '';
 
 beforeAll(async () => {
-  // prepack builds dist/ first, so the tarball is what `npm publish` would send.
-  const packed = await execa('npm', ['pack', '--json', '--pack-destination', tmp.dir], { cwd: repoRoot });
-  tarball = join(tmp.dir, (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[])[0].filename);
+  tarball = inject('tarball');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n');
   await execa('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project });
