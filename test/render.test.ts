@@ -163,6 +163,10 @@ describe.each(variants)('$target.id $template $edition $linkArgs', (variant) => 
     expect(commands.test).toBe(hasLibrary ? test : undefined);
     expect(readme.match(/^cargo test.*$|^RUSTFLAGS= cargo test$/gm)).toEqual(hasLibrary ? [test] : null);
     if (hasLibrary) expect(readme).toContain(`\`\`\`sh\n${test}\n\`\`\``);
+    // Tests run where the entry code builds: anywhere for a project with Linux's, else only on its OS.
+    const only = target.kind === 'host' && !target.oses.includes('linux') ? `on ${target.oses.map((os) => hostOsFacts[os].label).join(' or ')}` : undefined;
+    expect(readme.includes('on your machine')).toBe(only === undefined);
+    if (only) expect(readme).toContain(`tests run ${only} with the standard test harness`);
     // Where the linker arguments live, as they really do.
     if (target.kind === 'host') {
       const where = linkArgs === 'cargo-config' ? '.cargo/config.toml' : 'build.rs';

@@ -48,6 +48,8 @@ export interface Commands {
   test?: string;
   /** A member whose root lacks `panic = "abort"`: what to change there before building, in words. */
   first?: string;
+  /** Where `run` and `test` work, when only on other machines (a Windows or macOS project): e.g. "on Windows". */
+  onlyOn?: string;
 }
 
 /** What every template may use. */
@@ -251,6 +253,7 @@ function commandsFor(target: Target, answers: Answers, options: PlanOptions): Co
     build: 'cargo build --release',
     run: 'cargo run --release',
     ...(programTemplates[answers.template].hasLibrary ? { test } : {}),
+    ...(onlyRunsOn(target) ? { onlyOn: onlyRunsOn(target) } : {}),
     ...(options.workspace?.layout === 'member' && options.workspace.missingAbort.length > 0 ? {
       first: `first set panic = "abort" in ${options.workspace.missingAbort.map((name) => `[profile.${name}]`).join(' and ')} of ${options.workspace.rootFromCrate}: members build with the root's profiles (README.md shows the lines)`,
     } : {}),

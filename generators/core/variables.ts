@@ -25,7 +25,7 @@ const descriptions: Record<Key, string> = {
   kind: '`host` or `bare-metal`',
   target: 'the catalogue entry: `id` and `description`',
   postUrl: 'the address of the post "A Freestanding Rust Binary"',
-  commands: 'what the user types: `setup` (list of `command` + `why`), `build`, `run`, `test` (when `hasLibrary`), `first` (a member whose root lacks `panic = "abort"`)',
+  commands: 'what the user types: `setup` (list of `command` + `why`), `build`, `run`, `test` (when `hasLibrary`), `first` (a member whose root lacks `panic = "abort"`), `onlyOn` (a Windows or macOS project: where `run` and `test` work, e.g. "on Windows")',
   runnable: 'true when `cargo run` starts it (natively or in QEMU)',
   runOutcome: 'a sentence or two on where it runs and what it does',
   files: 'the generated files: each `path`, `source` (its template) and `purpose`',
