@@ -66,13 +66,26 @@ describe.each(variants)('$target.id $template $edition $linkArgs', (variant) => 
     context = planProject({ directory: dir, name, target: target.id, template, edition: edition as never, linkArgs }).context;
   });
 
+  it('asks for the oldest Rust its own code and commands need, read from what it generated', () => {
+    const source = Object.entries(files).filter(([path]) => path.endsWith('.rs')).map(([, text]) => text).join('\n');
+    // What each generated feature needs (Rust's release notes), newest last.
+    const needs: [string, boolean][] = [
+      ['1.82', source.includes('#[unsafe(no_mangle)]')],
+      ['1.85', edition === '2024'],
+      ['1.88', source.includes('#[unsafe(naked)]')],
+      ['1.91', files['README.md'].includes('--target host-tuple')],
+    ];
+    const oldest = needs.filter(([, used]) => used).at(-1)![0];
+    expect(files['Cargo.toml']).toContain(`rust-version = "${oldest}"`);
+  });
+
   it('has exactly the expected files', () => {
     expect(Object.keys(files).sort()).toEqual(expectedFiles(target, template, linkArgs));
   });
 
   it('has valid TOML with the chosen name, edition and panic strategy, and a library named after it', () => {
     const manifest = parseToml(files['Cargo.toml']) as any;
-    expect(manifest.package).toMatchObject({ name, edition, 'rust-version': target.kind === 'bare-metal' ? '1.91' : '1.88' });
+    expect(manifest.package).toMatchObject({ name, edition });
     expect(manifest.bin).toEqual([{ name, path: 'src/main.rs', test: false, bench: false }]);
     if (programTemplates[template].hasLibrary) expect(manifest.lib).toEqual({ name: libraryName(name), path: 'src/lib.rs' });
     else expect(manifest.lib).toBeUndefined();

@@ -280,14 +280,43 @@ export type Edition = (typeof editions)[number];
 export const linkArgModes = ['build-rs', 'cargo-config'] as const;
 export type LinkArgMode = (typeof linkArgModes)[number];
 
-/** Oldest Rust that builds every variant: `#[unsafe(naked)]` + `naked_asm!` are stable since 1.88. */
-export const minimumRust = '1.88';
+/** The Rust releases generated code relies on, and for what. */
+const rustFeatures = {
+  unsafeAttributes: { version: '1.82', why: '`#[unsafe(no_mangle)]` needs Rust 1.82' },
+  edition2024: { version: '1.85', why: 'edition 2024 needs Rust 1.85' },
+  nakedFunctions: { version: '1.88', why: 'naked functions (`#[unsafe(naked)]`) need Rust 1.88' },
+  hostTuple: { version: '1.91', why: '`cargo test --target host-tuple` (the README\'s test command) needs cargo 1.91' },
+} as const;
 
-/** The oldest Rust a project of this target needs, and why: bare metal also tests with `--target host-tuple` (cargo 1.91). */
-export function minimumRustFor(target: Target): { version: string; why: string } {
-  return target.kind === 'bare-metal'
-    ? { version: '1.91', why: 'naked functions need 1.88, `cargo test --target host-tuple` 1.91' }
-    : { version: minimumRust, why: `naked functions need ${minimumRust}` };
+/** Where a program template's own code uses a naked function: each family's templates that do. */
+const nakedFunctionsIn: Partial<Record<Family, readonly TemplateName[]>> = { host: ['hello'], 'cortex-m': ['hello'] };
+
+const newer = (a: string, b: string) => {
+  const [x, y] = [a, b].map((version) => version.split('.').map(Number));
+  return x[0] !== y[0] ? x[0] > y[0] : x[1] > y[1];
+};
+
+/**
+ * The oldest Rust (Cargo.toml's `rust-version`) a project needs, and why: the
+ * newest of the features its code and commands use.
+ */
+export function minimumRustFor(target: Target, template: TemplateName, edition: Edition): { version: string; why: string } {
+  // Host hello's naked `_start` is Linux's (src/os/linux.rs); Windows and macOS enter through a plain function.
+  const naked = (nakedFunctionsIn[target.family] ?? []).includes(template) && (target.kind !== 'host' || target.oses.includes('linux'));
+  const used = [
+    rustFeatures.unsafeAttributes,
+    ...(edition === '2024' ? [rustFeatures.edition2024] : []),
+    ...(naked ? [rustFeatures.nakedFunctions] : []),
+    ...(target.kind === 'bare-metal' && programTemplates[template].hasLibrary ? [rustFeatures.hostTuple] : []),
+  ];
+  const newest = used.reduce((best, feature) => (newer(feature.version, best.version) ? feature : best));
+  return { version: newest.version, why: newest.why };
+}
+
+/** The oldest Rust any project of this target may need (its most demanding template, edition 2024): what doctor asks for. */
+export function minimumRustForAny(target: Target): { version: string; why: string } {
+  return templateNames.map((template) => minimumRustFor(target, template, '2024'))
+    .reduce((best, next) => (newer(next.version, best.version) ? next : best));
 }
 
 export function findTarget(id: string): Target | undefined {

@@ -59,6 +59,8 @@ interface CommonContext {
   libName: string;
   edition: Edition;
   rustVersion: string;
+  /** Why that Rust: the newest feature the project uses, in words. */
+  rustVersionWhy: string;
   template: TemplateName;
   /** The program ends by itself (hello); otherwise it loops forever (minimal). */
   exits: boolean;
@@ -353,7 +355,8 @@ export function planProject(answers: Answers, options: PlanOptions = { inWorkspa
     name: answers.name,
     libName: libraryName(answers.name),
     edition: answers.edition,
-    rustVersion: minimumRustFor(target).version,
+    rustVersion: minimumRustFor(target, answers.template, answers.edition).version,
+    rustVersionWhy: minimumRustFor(target, answers.template, answers.edition).why,
     template: answers.template,
     exits: programTemplates[answers.template].exits,
     hasLibrary: programTemplates[answers.template].hasLibrary,

@@ -14,6 +14,7 @@ const descriptions: Record<Key, string> = {
   libName: 'the library\'s crate name, as Rust code writes it (`my-os` → `my_os`)',
   edition: 'the Rust edition: 2018, 2021 or 2024',
   rustVersion: 'the oldest Rust the project needs (Cargo.toml\'s `rust-version`)',
+  rustVersionWhy: 'why that version: the newest feature the project uses, e.g. "naked functions (`#[unsafe(naked)]`) need Rust 1.88"',
   template: 'the program template: `hello` or `minimal`',
   exits: 'true when the program ends by itself (hello); false when it loops forever',
   hasLibrary: 'true when the project has src/lib.rs, the logic and its tests (hello); minimal has none',

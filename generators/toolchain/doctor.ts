@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
-import { findTarget, minimumRustFor, type BareMetalTarget, type HostOs, type Target } from '../core/catalogue.js';
+import { findTarget, minimumRustForAny, type BareMetalTarget, type HostOs, type Target } from '../core/catalogue.js';
 
 export interface Check {
   name: string;
@@ -65,7 +65,7 @@ async function toolchainChecks(target: Target, cwd: string): Promise<{ checks: C
     checks.push({ name: 'rustc', ok: false, detail: 'not found on PATH', fix: installRust });
     return { checks };
   }
-  const needed = minimumRustFor(target);
+  const needed = minimumRustForAny(target);
   const tooOld = !atLeast(rustcVersion, needed.version);
   checks.push({
     name: 'rustc',
