@@ -1,9 +1,10 @@
 /** Command line → typed options. No prompting, no file system: just what the user said. */
 import { parseArgs } from 'node:util';
 import {
-  catalogue, editions, findTarget, linkArgModes, templateNames,
+  catalogue, editions, findTarget, linkArgModes, programTemplates, templateNames,
   type LinkArgMode,
 } from '../core/catalogue.js';
+import { defaults } from '../core/answers.js';
 import { UsageError } from '../core/errors.js';
 import { posixWord } from '../core/shell.js';
 import { closest, didYouMean } from './words.js';
@@ -43,11 +44,11 @@ export const usage = `Usage: create-freestanding [directory] [options]
 Scaffold a freestanding Rust binary (#![no_std], #![no_main], own entry point).
 
 Options:
-  -t, --target <id>       what to build for (default: host); see --list-targets
-      --template <name>   hello (prints "Hello, world!" and exits 0) | minimal (the post's loop {})
-      --edition <year>    ${editions.join(' | ')} (default 2024)
+  -t, --target <id>       what to build for (default: ${defaults.target}); see --list-targets
+      --template <name>   ${templateNames.map((name) => `${name} (${programTemplates[name].summary})`).join(' | ')}; default ${defaults.template}
+      --edition <year>    ${editions.join(' | ')} (default ${defaults.edition})
       --name <crate>      crate name (default: the directory's base name)
-      --link-args <where> build-rs (default) | cargo-config; host targets only
+      --link-args <where> ${linkArgModes.join(' | ')} (default ${defaults.linkArgs}); host targets only
       --templates <dir>   your templates laid over the built-in ones (same path replaces, others are added)
   -y, --yes               never prompt: defaults for everything not given
   -f, --force             allow a non-empty directory: overwrite only generated files, delete nothing

@@ -251,8 +251,10 @@ export type TemplateName = (typeof templateNames)[number];
 /** What a program template is, declared once: everything else asks this instead of comparing names. */
 export interface ProgramTemplate {
   name: TemplateName;
-  /** One line for prompts, --help and the README. */
+  /** One line for prompts and the README. */
   description: string;
+  /** A few words for --help. */
+  summary: string;
   /** Ends by itself: prints "Hello, world!" and exits 0 where the target runs. Otherwise it loops forever. */
   exits: boolean;
   /** Host projects: the program talks to the OS through src/os.rs (entry, write, exit). */
@@ -265,11 +267,11 @@ export interface ProgramTemplate {
 
 export const programTemplates: Record<TemplateName, ProgramTemplate> = {
   hello: {
-    name: 'hello', description: 'prints "Hello, world!" and exits 0 where the target can run',
+    name: 'hello', description: 'prints "Hello, world!" and exits 0 where the target can run', summary: 'prints "Hello, world!" and exits 0',
     exits: true, usesOsModule: true, hasLibrary: true, mainFile: 'main.hello.rs.hbs',
   },
   minimal: {
-    name: 'minimal', description: 'the post\'s body: `loop {}`',
+    name: 'minimal', description: 'the post\'s body: `loop {}`', summary: 'the post\'s loop {}',
     exits: false, usesOsModule: false, hasLibrary: false, mainFile: 'main.minimal.rs',
   },
 };
