@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogue } from '../generators/core/catalogue.js';
+import { catalogue, templateNames } from '../generators/core/catalogue.js';
 import { repoRoot, runCli, scratch } from './support/cli.js';
 
 let cleanups: (() => void)[] = [];
@@ -143,14 +143,14 @@ describe('create-freestanding', () => {
   it.each([
     [['--target', 'nope'], /unknown target "nope"; choose one of: host, linux/],
     [['--edition', '2015'], /--edition must be one of 2018, 2021, 2024/],
-    [['--template', 'big'], /--template must be one of hello, minimal/],
+    [['--template', 'big'], new RegExp(`--template must be one of ${templateNames.join(', ')} \\(got "big"\\)`)],
     [['--bogus'], /Unknown option '--bogus'; see --help/],
     [['-t', 'thumbv7em-none-eabihf', '--link-args', 'cargo-config'], /host targets only/],
     [['a', 'b'], /expected one directory/],
     // Did you mean: case, a prefix, a typo; an edition nobody is near gets the default, not the oldest.
     [['x', '-t', 'thumbv7em'], /unknown target "thumbv7em"; did you mean thumbv7em-none-eabi or thumbv7em-none-eabihf\? \(--list-targets/],
     [['x', '-t', 'Linux'], /unknown target "Linux"; did you mean linux\?/],
-    [['x', '--template', 'helo'], /--template must be one of hello, minimal \(got "helo"\); did you mean hello\?$/],
+    [['x', '--template', 'helo'], new RegExp(`--template must be one of ${templateNames.join(', ')} \\(got "helo"\\); did you mean hello\\?$`)],
     [['x', '--edition', '2030'], /--edition must be one of 2018, 2021, 2024 \(got "2030"\); use --edition 2024$/],
     [['x', '--edition', '2o24'], /\(got "2o24"\); did you mean 2024\?$/],
     [['x', '--link-args', 'build-r'], /\(got "build-r"\); did you mean build-rs\?$/],
