@@ -138,8 +138,15 @@ describe('the real plop binary', () => {
     expect(targets.find((choice) => choice.value === 'thumbv7em-none-eabihf')!.name).toContain('Cortex-M4F');
   });
 
-  it('is what `npm run plop` runs at the repository root', () => {
+  it('is what `npm run plop` runs: the script\'s command (after its build) generates into the folder it is run in', async () => {
     const scripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.plop).toContain('plop --plopfile dist/plopfile.js');
+    const [program, ...args] = scripts.plop.split('&&').at(-1)!.trim().split(/\s+/);
+    expect(program).toBe('plop');
+    const tmp = scratch('cf-plopscript-');
+    cleanup = tmp.cleanup;
+    // As npm runs it at the root, but in a scratch folder: the plopfile path made absolute, `--dest .` kept.
+    const result = await execa(plopBin, [...args.map((arg) => (arg.startsWith('dist/') ? join(repoRoot, arg) : arg)), ...bypass], { cwd: tmp.dir, reject: false, stdin: 'ignore', all: true });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(readFileSync(join(tmp.dir, 'crates', 'kernel', 'Cargo.toml'), 'utf8')).toMatch(/^name = "kernel"$/m);
   });
 });
