@@ -6,8 +6,8 @@
 set -euo pipefail
 packages=(
   rustc-web cargo-web rust-web-src rust-web-clippy # cargo/rustc 1.96 + library source for -Z build-std
-  lld lld-16 clang-16 llvm                          # ld.lld, lld-link, ld64.lld; clang drives Mach-O links; llvm-readobj
-  qemu-system-arm qemu-system-misc qemu-system-x86 qemu-user  # boards, and aarch64 Linux binaries
+  lld lld-16 clang-16 llvm                          # ld.lld, lld-link, ld64.lld; clang drives Mach-O and cross-Linux links; llvm-readobj
+  qemu-system-arm qemu-system-misc qemu-system-x86 qemu-user  # boards; qemu-aarch64/riscv64/arm/i386 run the Linux hellos
   wine                                               # runs the Windows hello
   zsh fish                                           # next steps are pasted into each shell by the tests
   strace                                             # slows the write down so that kills land inside it

@@ -13,9 +13,11 @@ export type HostOs = 'linux' | 'windows' | 'macos';
 
 /** How a built binary is checked: its header, and the symbol its entry point must be. */
 export type Inspection =
-  | { format: 'elf'; machine: 'x86-64' | 'aarch64' | 'arm' | 'riscv'; bits: 32 | 64; entrySymbol: string }
+  /** `flags`: bits the ELF header's e_flags must have (the ABI: hard float, float registers). */
+  | { format: 'elf'; machine: 'x86-64' | 'x86' | 'aarch64' | 'arm' | 'riscv'; bits: 32 | 64; entrySymbol: string; flags?: number }
   | { format: 'pe'; entrySymbol: string }
-  | { format: 'macho'; arch: 'x86_64' | 'arm64'; entrySymbol: string };
+  /** `signature: 'ad-hoc'`: the linker's ad-hoc code signature, its page hashes recomputed (arm64 macOS runs nothing unsigned). */
+  | { format: 'macho'; arch: 'x86_64' | 'arm64'; entrySymbol: string; signature?: 'ad-hoc' };
 
 /** One compiler triple a project of this target is built for, and how CI proves it. */
 export interface BuildProof {
@@ -23,8 +25,12 @@ export interface BuildProof {
   /** rustup: the stable toolchain on every machine. xcargo: Debian's cargo with build-std (scripts/xcargo). */
   toolchain: 'rustup' | 'xcargo';
   inspect: Inspection;
-  /** How the hello is run in CI; absent: built and inspected only. */
-  run?: { via: 'native' | 'cargo-runner' | 'qemu-user' | 'wine'; command?: string[] };
+  /**
+   * How the hello is run in CI; absent: built and inspected only. `emulator`:
+   * test/support/macho-run.py loads the Mach-O into Unicorn and answers its
+   * system calls (no dyld, no kernel; see the README's "macOS under emulation").
+   */
+  run?: { via: 'native' | 'cargo-runner' | 'qemu-user' | 'wine' | 'emulator'; command?: string[] };
 }
 
 export interface QemuBoard {
@@ -119,17 +125,35 @@ const linuxArm64: BuildProof = {
   triple: 'aarch64-unknown-linux-gnu', toolchain: 'xcargo', run: { via: 'qemu-user', command: ['qemu-aarch64'] },
   inspect: { format: 'elf', machine: 'aarch64', bits: 64, entrySymbol: '_start' },
 };
+const linuxRiscv64: BuildProof = {
+  triple: 'riscv64gc-unknown-linux-gnu', toolchain: 'xcargo', run: { via: 'qemu-user', command: ['qemu-riscv64'] },
+  // EF_RISCV_FLOAT_ABI_DOUBLE | EF_RISCV_RVC: the lp64d ABI and compressed code, as "gc" says.
+  inspect: { format: 'elf', machine: 'riscv', bits: 64, entrySymbol: '_start', flags: 0x4 | 0x1 },
+};
+const linuxArmv7: BuildProof = {
+  triple: 'armv7-unknown-linux-gnueabihf', toolchain: 'xcargo', run: { via: 'qemu-user', command: ['qemu-arm'] },
+  // EF_ARM_EABI_VER5 | EF_ARM_ABI_FLOAT_HARD: the "eabihf" of the triple.
+  inspect: { format: 'elf', machine: 'arm', bits: 32, entrySymbol: '_start', flags: 0x0500_0000 | 0x400 },
+};
+const linuxI686: BuildProof = {
+  triple: 'i686-unknown-linux-gnu', toolchain: 'xcargo', run: { via: 'qemu-user', command: ['qemu-i386'] },
+  inspect: { format: 'elf', machine: 'x86', bits: 32, entrySymbol: '_start' },
+};
+/** Every CPU src/os/linux.rs has an entry for; the `host` target carries the same file, so the same proofs. */
+const linuxProofs = [linuxX64, linuxArm64, linuxRiscv64, linuxArmv7, linuxI686];
 const windowsX64: BuildProof = {
   triple: 'x86_64-pc-windows-msvc', toolchain: 'xcargo', run: { via: 'wine', command: ['wine'] },
   inspect: { format: 'pe', entrySymbol: '_start' },
 };
+/** The Mach-O harness, run by Debian's python3 (python3-unicorn is installed for it); the script's path is the repository's. */
+const machoEmulator: BuildProof['run'] = { via: 'emulator', command: ['/usr/bin/python3', 'test/support/macho-run.py'] };
 const macosX64: BuildProof = {
-  triple: 'x86_64-apple-darwin', toolchain: 'xcargo',
+  triple: 'x86_64-apple-darwin', toolchain: 'xcargo', run: machoEmulator,
   inspect: { format: 'macho', arch: 'x86_64', entrySymbol: '__start' },
 };
 const macosArm64: BuildProof = {
-  triple: 'aarch64-apple-darwin', toolchain: 'xcargo',
-  inspect: { format: 'macho', arch: 'arm64', entrySymbol: '__start' },
+  triple: 'aarch64-apple-darwin', toolchain: 'xcargo', run: machoEmulator,
+  inspect: { format: 'macho', arch: 'arm64', entrySymbol: '__start', signature: 'ad-hoc' },
 };
 
 export const catalogue: readonly Target[] = [
@@ -137,14 +161,14 @@ export const catalogue: readonly Target[] = [
     id: 'host', kind: 'host', family: 'host', oses: ['linux', 'windows', 'macos'],
     description: 'The machine you build on: one project that builds on Linux, Windows and macOS',
     runnable: true, runs: 'natively',
-    proofs: [linuxX64, linuxArm64, windowsX64, macosX64, macosArm64],
+    proofs: [...linuxProofs, windowsX64, macosX64, macosArm64],
     notes: [],
   },
   {
     id: 'linux', kind: 'host', family: 'host', oses: ['linux'],
-    description: 'Linux on x86_64 or aarch64, no libc: raw write/exit_group syscalls',
+    description: 'Linux on x86_64, aarch64, riscv64, armv7 or i686, no libc: raw write/exit_group syscalls',
     runnable: true, runs: 'natively',
-    proofs: [linuxX64, linuxArm64], notes: [],
+    proofs: linuxProofs, notes: [],
   },
   {
     id: 'windows', kind: 'host', family: 'host', oses: ['windows'],
@@ -155,7 +179,7 @@ export const catalogue: readonly Target[] = [
   {
     id: 'macos', kind: 'host', family: 'host', oses: ['macos'],
     description: 'macOS on x86_64 or Apple silicon, no C runtime: raw syscalls',
-    runnable: true, runs: 'natively on macOS (CI builds and inspects it; no Mac to run it on)',
+    runnable: true, runs: 'natively on macOS (CI executes it under a CPU emulator with its own syscall layer: no Mac, no dyld, no kernel)',
     proofs: [macosX64, macosArm64], notes: [],
   },
   cortexM('thumbv6m-none-eabi', 'Arm Cortex-M0 and M0+',

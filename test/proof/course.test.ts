@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, repoRoot, runCli, scratch } from '../support/cli.js';
-import { missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
+import { splitCommand } from '../../generators/course/command.js';
+import { findTarget } from '../../generators/core/catalogue.js';
+import { emulatorNeeds, missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
 // One target directory per toolchain for every course test (verify adds "-cross" for the cross cargo),
 // in this checkout: other checkouts on the machine run their own tests at the same time.
@@ -85,6 +87,45 @@ describe('course verify', () => {
     const arm = await runCli(['course', 'verify', '--os', 'macos', '--cargo', xcargo, '--target', 'aarch64-apple-darwin', '--step', 'static', '--step', 'nostartfiles-macos'], { env, timeout: 900_000 });
     expect(arm.stdout).toContain('all 2 steps match');
     expect(arm.exitCode).toBe(0);
+  }, 900_000);
+});
+
+/** The macOS steps that build, run as the matrix runs macOS hellos: under the Mach-O emulator (the catalogue's run method). */
+describe('the macOS course under the Mach-O emulator', () => {
+  const instructions = 1_000_000;
+  const emulated = 'under a CPU emulator (Unicorn)';
+
+  it('executes every macOS step that builds, for x86_64 and arm64, and its README says what was run', async (context) => {
+    if (!requireTools(cross() ?? missingTools(emulatorNeeds), context.skip)) return;
+    const out = join(work.dir, 'macos-course');
+    const written = await runCli(['course', out, '--os', 'macos', '--emit', 'folders', '--yes', '--name', 'mc']);
+    expect(written.exitCode, written.stderr).toBe(0);
+    const steps = readdirSync(join(out, 'steps'));
+    // The steps whose "What you should now see" says they were executed: exactly the ones run below.
+    const told = steps.filter((step) => readFileSync(join(out, 'steps', step, 'README.md'), 'utf8').includes(emulated));
+    expect(told.map((step) => step.replace(/^\d+-/, ''))).toEqual(['entry-symbol', 'nostartfiles-macos', 'cargo-config']);
+    const transcript: string[] = [];
+    for (const step of told) {
+      const dir = join(out, 'steps', step);
+      const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+      expect(readme).toContain(`stopped after ${instructions} instructions`);
+      const [, subcommand, ...rest] = splitCommand(readme.match(/Build this step with:\n\n```sh\n(.+)\n```/)![1]);
+      for (const proof of findTarget('macos')!.proofs) {
+        const split = rest.indexOf('--');
+        const args = split === -1 ? [...rest, '--target', proof.triple] : [...rest.slice(0, split), '--target', proof.triple, ...rest.slice(split)];
+        const build = await execa(xcargo, [subcommand, ...args], { cwd: dir, reject: false, env: { CARGO_TARGET_DIR: `${env.CARGO_TARGET_DIR}-cross`, CARGO_TERM_COLOR: 'never' } });
+        expect(build.exitCode, String(build.stderr).slice(-3000)).toBe(0);
+        const [python, script] = proof.run!.command!;
+        const binary = join(`${env.CARGO_TARGET_DIR}-cross`, proof.triple, 'debug', 'mc');
+        const run = await execa(python, [join(repoRoot, script), '--trace', '--max-instructions', String(instructions), binary], { reject: false, timeout: 120_000 });
+        // 124: still running at the limit, with no fault, no system call and nothing written (`_start` is `loop {}`).
+        expect(run.exitCode, run.stderr).toBe(124);
+        expect(run.stderr).toContain(`still running after ${instructions} instructions`);
+        expect(run.stdout).toBe('');
+        transcript.push(`${step} ${proof.triple}:\n${run.stderr}`);
+      }
+    }
+    console.log(transcript.join('\n'));
   }, 900_000);
 });
 

@@ -13,7 +13,7 @@ import { catalogue, editions, programTemplates, runnerCommand, templateNames, ty
 import { defaults } from '../../generators/core/answers.js';
 import { repoRoot, runCli, scratch } from '../support/cli.js';
 import { inspectBinary } from '../support/inspect.js';
-import { missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
+import { emulatorNeeds, missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
 const projects = scratch('cf-matrix-');
 /** One target directory per toolchain, shared by all projects, so `core` is built once per triple. */
@@ -29,6 +29,7 @@ afterAll(() => {
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const lines = rows.map((row) => `${row.target.padEnd(28)} ${row.variant.padEnd(16)} ${row.triple.padEnd(30)} ${row.built ? 'built' : 'FAILED'}  ${row.inspected.padEnd(9)} ${row.ran}`);
   console.log(`\nmatrix: ${rows.length} builds in ${seconds} s\n${lines.join('\n')}`);
+  if (transcripts.length) console.log(`\nMach-O emulator transcripts:\n${transcripts.join('\n')}`);
 });
 
 interface Variant { label: string; template: TemplateName; edition: Edition; forcePanic: boolean }
@@ -86,7 +87,29 @@ async function runHello(proof: BuildProof, dir: string, binary: string) {
     // WINEDEBUG=-all: Wine's own diagnostics would mix into stderr.
     case 'wine': return execa(proof.run!.command![0], [...proof.run!.command!.slice(1), binary], { reject: false, timeout: 120_000, stripFinalNewline: false, env: { WINEDEBUG: '-all' } });
     case 'cargo-runner': return cargo(proof, ['run', '--release', '--quiet', '--target', proof.triple], dir, 60_000);
+    case 'emulator': return emulate(proof, binary, ['--trace']);
   }
+}
+
+/** Transcripts of the Mach-O emulator's runs (mapping, system calls), printed after the table. */
+const transcripts: string[] = [];
+
+/** The Mach-O harness: its own instruction limit stops a loop (exit 124, "still running"); exit 125 is the harness refusing what the program did. */
+async function emulate(proof: BuildProof, binary: string, args: string[]) {
+  const [python, script] = proof.run!.command!;
+  const run = await execa(python, [join(repoRoot, script), ...args, binary], { reject: false, timeout: 120_000, stripFinalNewline: false });
+  expect(run.exitCode, `the harness refused the program:\n${run.stderr}`).not.toBe(125);
+  if (args.includes('--trace')) transcripts.push(`${proof.triple} ${binary.split('/').pop()}:\n${run.stderr}`);
+  return run;
+}
+
+/** minimal under the emulator: still running when the harness's instruction limit stops it. */
+async function emulateMinimal(proof: BuildProof, binary: string): Promise<string> {
+  const instructions = 20_000_000;
+  const loop = await emulate(proof, binary, ['--max-instructions', String(instructions)]);
+  expect(loop.exitCode, `${loop.stdout}${loop.stderr}`).toBe(124);
+  expect(loop.stderr).toContain(`still running after ${instructions} instructions`);
+  return `still running after ${instructions / 1e6}M instructions (emulator)`;
 }
 
 const minimalRunMs = 3000;
@@ -135,12 +158,19 @@ describe.each(catalogue.map((target, index) => ({ target, index })))('$target.id
               row.ran = 'not run (stopping Wine would leave its processes behind)';
               return;
             }
+            if (proof.run.via === 'emulator') {
+              if (!requireTools(missingTools(emulatorNeeds), skip)) return;
+              row.ran = await emulateMinimal(proof, binary);
+              return;
+            }
             const loop = await runMinimal(target, proof, binary);
             expect(loop.timedOut, `exited with ${loop.exitCode}: ${loop.stderr}`).toBe(true);
             row.ran = `looped until stopped after ${minimalRunMs / 1000} s`;
             return;
           }
-          if (proof.run.via !== 'native' && proof.run.via !== 'cargo-runner') {
+          if (proof.run.via === 'emulator') {
+            if (!requireTools(missingTools(emulatorNeeds), skip)) return;
+          } else if (proof.run.via !== 'native' && proof.run.via !== 'cargo-runner') {
             const tool = proof.run.command![0];
             if (!requireTools(missingTools([{ command: tool, args: ['--version'], install: 'scripts/setup-toolchain.sh' }]), skip)) return;
           }

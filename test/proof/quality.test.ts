@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { catalogue, editions, templateNames, type Target } from '../../generators/core/catalogue.js';
+import { catalogue, editions, findTarget, templateNames, type Target } from '../../generators/core/catalogue.js';
 import { repoRoot, runCli, scratch } from '../support/cli.js';
 import { has, missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
@@ -72,7 +72,8 @@ describe.each(catalogue.filter(runsHere))('$id with rustup stable on this machin
 const clippyTriples: { target: string; triple: string }[] = [
   { target: 'windows', triple: 'x86_64-pc-windows-msvc' },
   { target: 'macos', triple: 'aarch64-apple-darwin' },
-  { target: 'linux', triple: 'aarch64-unknown-linux-gnu' },
+  // Every CPU of src/os/linux.rs: each has its own `arch` module, which only its triple compiles.
+  ...findTarget('linux')!.proofs.filter((proof) => proof.toolchain === 'xcargo').map((proof) => ({ target: 'linux', triple: proof.triple })),
   ...catalogue.flatMap((target) => (target.kind === 'bare-metal' ? [{ target: target.id, triple: target.triple }] : [])),
 ].filter((entry, index, all) => {
   // Bare-metal: one target per family is enough, clippy sees the same source.
@@ -85,7 +86,8 @@ describe.each(clippyTriples)('clippy for $target ($triple)', ({ target, triple }
     // The clippy that runs here is the one scripts/xcargo puts first on PATH (Debian's rust-web-clippy), not rustup's.
     const debianClippy = [{ command: '/usr/bin/cargo-clippy', args: ['--version'], install: 'scripts/setup-toolchain.sh (rust-web-clippy)' }];
     if (!requireTools(missingTools([...toolchainNeeds.xcargo, ...debianClippy]), skip) || !needRustfmtClippy(skip)) return;
-    const dir = await generate(`c-${target.replace(/[^a-z0-9]+/g, '-')}-${template}`, ['-t', target, '--template', template, '--edition', '2024']);
+    // One folder per triple: linux is checked for several.
+    const dir = await generate(`c-${(target === triple ? target : `${target}-${triple}`).replace(/[^a-z0-9]+/g, '-')}-${template}`, ['-t', target, '--template', template, '--edition', '2024']);
     const clippy = await execa(xcargo, ['clippy', '--release', '--target', triple, '--', '-D', 'warnings'], {
       cwd: dir, reject: false, env: { CARGO_TARGET_DIR: xcargoTargetDir, CARGO_TERM_COLOR: 'never' },
     });

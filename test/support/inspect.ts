@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Inspection } from '../../generators/core/catalogue.js';
+import { checkAdHocSignature } from './codesign.js';
 
-const elfMachines = { 'x86-64': 'EM_X86_64', aarch64: 'EM_AARCH64', arm: 'EM_ARM', riscv: 'EM_RISCV' } as const;
+const elfMachines = { 'x86-64': 'EM_X86_64', x86: 'EM_386', aarch64: 'EM_AARCH64', arm: 'EM_ARM', riscv: 'EM_RISCV' } as const;
 
 async function tool(file: string, args: string[]): Promise<string> {
   const result = await execa(file, args, { reject: false });
@@ -44,13 +45,17 @@ async function inspectElf(binary: string, expect: Extract<Inspection, { format: 
   const entry = BigInt(field(headers, 'Entry'));
   if (!bits.startsWith(`${expect.bits}-bit`)) throw new Error(`${binary}: class ${bits}, expected ${expect.bits}-bit`);
   if (!machine.startsWith(elfMachines[expect.machine])) throw new Error(`${binary}: machine ${machine}, expected ${elfMachines[expect.machine]}`);
+  // The ABI flags (e_flags: hard float on Arm, the float ABI on RISC-V): every bit the catalogue names must be set.
+  const flags = Number(headers.match(/Flags \[ \((0x[0-9A-Fa-f]+)\)/)?.[1]);
+  if (expect.flags !== undefined && (flags & expect.flags) !== expect.flags) throw new Error(`${binary}: ELF flags 0x${flags.toString(16)} lack 0x${expect.flags.toString(16)}`);
   // Thumb code: the ELF entry and symbol both carry bit 0, compare without it.
   const symbol = await symbolAddress(binary, expect.entrySymbol);
   if ((symbol & ~1n) !== (entry & ~1n)) {
     throw new Error(`${binary}: entry 0x${entry.toString(16)} is not ${expect.entrySymbol} (0x${symbol.toString(16)})`);
   }
   // Thumb code: the ELF entry and symbol both carry bit 0, compared without it.
-  return { summary: `ELF ${expect.bits}-bit ${machine.split(' ')[0]}, entry ${expect.entrySymbol}@0x${entry.toString(16)}`, entry: entry & ~1n, symbol: symbol & ~1n };
+  const flagText = expect.flags !== undefined ? ` flags 0x${flags.toString(16)}` : '';
+  return { summary: `ELF ${expect.bits}-bit ${machine.split(' ')[0]}${flagText}, entry ${expect.entrySymbol}@0x${entry.toString(16)}`, entry: entry & ~1n, symbol: symbol & ~1n };
 }
 
 async function inspectPe(binary: string, expect: Extract<Inspection, { format: 'pe' }>): Promise<Inspected> {
@@ -91,7 +96,12 @@ async function inspectMachO(binary: string, expect: Extract<Inspection, { format
   const entry = BigInt(textVmaddr[1]) + BigInt(entryOffset[1]);
   const symbol = await symbolAddress(binary, expect.entrySymbol);
   if (symbol !== entry) throw new Error(`${binary}: LC_MAIN entry 0x${entry.toString(16)} is not ${expect.entrySymbol} (0x${symbol.toString(16)})`);
-  return { summary: `Mach-O ${expect.arch} executable, LC_MAIN entry ${expect.entrySymbol}@0x${entry.toString(16)}`, entry, symbol };
+  let signed = '';
+  if (expect.signature === 'ad-hoc') {
+    const found = checkAdHocSignature(binary);
+    signed = `, ad-hoc signed (${found.pages} page hashes match, cdhash ${found.cdhash})`;
+  }
+  return { summary: `Mach-O ${expect.arch} executable, LC_MAIN entry ${expect.entrySymbol}@0x${entry.toString(16)}${signed}`, entry, symbol };
 }
 
 export function inspectBinary(binary: string, expect: Inspection): Promise<Inspected> {

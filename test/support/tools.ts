@@ -35,6 +35,11 @@ export const toolchainNeeds = {
   ],
 } as const;
 
+/** The Mach-O emulator (test/support/macho-run.py): Debian's python3 with its Unicorn module. */
+export const emulatorNeeds = [
+  { command: '/usr/bin/python3', args: ['-c', 'import unicorn'], install: 'scripts/setup-toolchain.sh (python3-unicorn, for /usr/bin/python3)' },
+] as const;
+
 /** The reason a toolchain cannot be used here, or undefined when it can. */
 export function missingTools(needs: readonly { command: string; args: readonly string[]; install: string }[]): string | undefined {
   const missing = needs.filter((need) => !has(need.command, [...need.args]));

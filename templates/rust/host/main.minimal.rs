@@ -26,3 +26,11 @@ pub extern "C" fn _start() -> ! {
 fn panic(_info: &PanicInfo) -> ! {
     loop {}
 }
+
+/// 32-bit Arm Linux only: every function's entry in the unwind index (EHABI)
+/// names this personality routine, even with panic = "abort"; libgcc would
+/// provide it ("undefined symbol: __aeabi_unwind_cpp_pr0"). Nothing unwinds,
+/// so it is never called.
+#[cfg(target_arch = "arm")]
+#[unsafe(no_mangle)]
+pub extern "C" fn __aeabi_unwind_cpp_pr0() {}
