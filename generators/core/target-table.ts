@@ -2,10 +2,11 @@
 import { catalogue, type BuildProof, type Target } from './catalogue.js';
 
 const formatNames = { elf: 'ELF', pe: 'PE', macho: 'Mach-O' } as const;
-const runNames = { native: 'run natively', 'cargo-runner': 'run in QEMU via `cargo run`', 'qemu-user': 'run under qemu-user', wine: 'run under Wine' } as const;
+const runNames = { native: 'run natively', 'cargo-runner': 'run in QEMU via `cargo run`', 'qemu-user': 'run under qemu-user', wine: 'run under Wine', 'uefi-firmware': 'booted by UEFI firmware in QEMU via `cargo run`' } as const;
 
 function proofText(proof: BuildProof): string {
-  const inspected = `${formatNames[proof.inspect.format]} entry \`${proof.inspect.entrySymbol}\` checked`;
+  const efi = proof.inspect.format === 'pe' && proof.inspect.subsystem === 'efi-application' ? ' EFI application' : '';
+  const inspected = `${formatNames[proof.inspect.format]}${efi} entry \`${proof.inspect.entrySymbol}\` checked`;
   const ran = proof.run ? `, ${runNames[proof.run.via]}` : ', not run';
   return `\`${proof.triple}\`: built, ${inspected}${ran}`;
 }
