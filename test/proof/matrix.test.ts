@@ -75,8 +75,28 @@ async function runHello(proof: BuildProof, dir: string, binary: string) {
     // WINEDEBUG=-all: Wine's own diagnostics would mix into stderr.
     case 'wine': return execa(proof.run!.command![0], [...proof.run!.command!.slice(1), binary], { reject: false, timeout: 120_000, stripFinalNewline: false, env: { WINEDEBUG: '-all' } });
     case 'cargo-runner': return cargo(proof, ['run', '--release', '--quiet', '--target', proof.triple], dir, 60_000);
-    // The generated runner (qemu-uefi.sh); the firmware takes seconds to boot under TCG.
-    case 'uefi-firmware': return cargo(proof, ['run', '--release', '--quiet', '--target', proof.triple], dir, 180_000);
+    case 'uefi-firmware': return runUefiHello(proof, dir);
+  }
+}
+
+/**
+ * `cargo run` through the generated runner (qemu-uefi.sh), in a process group
+ * of its own: a program that never powers off is stopped with its QEMU (a
+ * timeout that killed cargo alone would leave QEMU holding the pipes).
+ */
+async function runUefiHello(proof: BuildProof, dir: string) {
+  const child = execa(cargoFor(proof), ['run', '--release', '--quiet', '--target', proof.triple], {
+    cwd: dir, reject: false, stripFinalNewline: false, detached: true,
+    env: { CARGO_TARGET_DIR: targetDirs[proof.toolchain], CARGO_TERM_COLOR: 'never' },
+  });
+  // The firmware takes seconds to boot under TCG; a hello takes about 10 s here.
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  }, 120_000);
+  try {
+    return await child;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
