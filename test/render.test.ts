@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  catalogue, editions, hostOsFacts, programTemplates, runnerCommand, templateNames,
+  catalogue, editions, hostOsFacts, programTemplates, qemuCommand, runnerCommand, templateNames, uefiRunner,
   type LinkArgMode, type Target, type TemplateName,
 } from '../generators/core/catalogue.js';
 import { libraryName, planProject, postUrl, type RenderContext } from '../generators/core/plan.js';
@@ -31,7 +31,9 @@ function expectedFiles(target: Target, template: TemplateName, linkArgs: LinkArg
   const common = ['.gitignore', 'Cargo.toml', 'README.md', ...(programTemplates[template].hasLibrary ? ['src/lib.rs'] : []), 'src/main.rs'];
   if (target.kind === 'bare-metal') {
     const modules = target.family === 'x86_64' ? ['src/boot.rs'] : [];
-    return [...common, ...modules, 'build.rs', '.cargo/config.toml', '.vscode/settings.json', 'link.x', 'rust-toolchain.toml'].sort();
+    // A UEFI image has no linker script (the firmware places it) and boots through a script.
+    const linking = target.uefi ? ['qemu-uefi.sh'] : ['build.rs', 'link.x'];
+    return [...common, ...modules, ...linking, '.cargo/config.toml', '.vscode/settings.json', 'rust-toolchain.toml'].sort();
   }
   const osFiles = !programTemplates[template].usesOsModule ? []
     : target.oses.length === 1 ? ['src/os.rs'] : ['src/os.rs', ...target.oses.map((os) => `src/os/${os}.rs`)];
@@ -125,14 +127,24 @@ describe.each(variants)('$target.id $template $edition $linkArgs', (variant) => 
       // the dots (a quoted key is not found), so look the section up the same way.
       const section = target.triple.split('.').reduce((table, key) => table?.[key], config.target);
       if (target.board && target.runnable) {
-        expect(section.runner).toBe(runnerCommand(target.board));
+        expect(section.runner).toEqual(target.uefi ? uefiRunner() : runnerCommand(target.board));
         expect(section.rustflags).toEqual(target.rustflags?.flags);
       }
       const toolchain = parseToml(files['rust-toolchain.toml']) as any;
       expect(toolchain.toolchain.targets).toEqual([target.triple]);
-      expect(files['link.x']).toMatch(/ENTRY\(/);
-      expect(files['link.x']).toContain(target.memory.ramOrigin);
-      expect(files['build.rs']).toContain('rerun-if-changed=link.x');
+      if (target.memory) {
+        expect(files['link.x']).toMatch(/ENTRY\(/);
+        expect(files['link.x']).toContain(target.memory.ramOrigin);
+        expect(files['build.rs']).toContain('rerun-if-changed=link.x');
+      }
+      if (target.uefi) {
+        // The script boots the firmware's removable-media path, tries the catalogue's firmware in order, and QEMU as the board says.
+        const script = files['qemu-uefi.sh'];
+        expect(script).toContain(`cp "$efi" "$esp/${target.uefi.bootFile}"`);
+        expect(script).toContain(target.uefi.firmware.map((path) => `    ${path} \\\n`).join(''));
+        expect(script).toContain(`  ${qemuCommand(target.board!)} \\\n`);
+        expect(script).toContain('fat:rw:$esp');
+      }
       expect(JSON.parse(files['.vscode/settings.json'])).toEqual({
         'rust-analyzer.cargo.allTargets': false, 'rust-analyzer.cargo.target': target.triple,
       });

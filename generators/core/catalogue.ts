@@ -6,8 +6,8 @@
 
 export type TargetKind = 'host' | 'bare-metal';
 
-/** A folder under `templates/rust/` holding main.hello.rs, main.minimal.rs and, for bare metal, link.x.hbs. */
-export type Family = 'host' | 'cortex-m' | 'aarch64' | 'riscv' | 'x86_64';
+/** A folder under `templates/rust/` holding main.hello.rs, main.minimal.rs and, for bare metal with a memory map, link.x.hbs. */
+export type Family = 'host' | 'cortex-m' | 'aarch64' | 'riscv' | 'x86_64' | 'uefi';
 
 export type HostOs = 'linux' | 'windows' | 'macos';
 
@@ -15,7 +15,12 @@ export type HostOs = 'linux' | 'windows' | 'macos';
 export type Inspection =
   /** `flags`: bits the ELF header's e_flags must have (the ABI: hard float, float registers). */
   | { format: 'elf'; machine: 'x86-64' | 'x86' | 'aarch64' | 'arm' | 'riscv'; bits: 32 | 64; entrySymbol: string; flags?: number }
-  | { format: 'pe'; entrySymbol: string }
+  | {
+    format: 'pe'; entrySymbol: string;
+    /** Absent: a console program (Windows), machine not checked. */
+    subsystem?: 'efi-application';
+    machine?: 'x86-64' | 'arm64';
+  }
   /** `signature: 'ad-hoc'`: the linker's ad-hoc code signature, its page hashes recomputed (arm64 macOS runs nothing unsigned). */
   | { format: 'macho'; arch: 'x86_64' | 'arm64'; entrySymbol: string; signature?: 'ad-hoc' };
 
@@ -29,8 +34,9 @@ export interface BuildProof {
    * How the hello is run in CI; absent: built and inspected only. `emulator`:
    * test/support/macho-run.py loads the Mach-O into Unicorn and answers its
    * system calls (no dyld, no kernel; see the README's "macOS under emulation").
+   * `uefi-firmware`: QEMU boots it with Debian's UEFI firmware from a FAT folder.
    */
-  run?: { via: 'native' | 'cargo-runner' | 'qemu-user' | 'wine' | 'emulator'; command?: string[] };
+  run?: { via: 'native' | 'cargo-runner' | 'qemu-user' | 'wine' | 'emulator' | 'uefi-firmware'; command?: string[] };
 }
 
 export interface QemuBoard {
@@ -74,10 +80,25 @@ export interface HostTarget extends TargetBase {
   oses: HostOs[];
 }
 
+/** How QEMU boots a UEFI application: the firmware first, which boots the program from a FAT folder. */
+export interface UefiBoot {
+  /** CPU name for messages, e.g. x86_64. */
+  arch: string;
+  /** Where every firmware looks on a removable disk (UEFI spec 3.5.1.1): EFI/BOOT/BOOTX64.EFI. */
+  bootFile: string;
+  /** Firmware code images (read-only flash), tried in order: Debian/Ubuntu, Fedora, Arch, QEMU's own (Homebrew). */
+  firmware: string[];
+  /** The Debian/Ubuntu package with the first of them. */
+  firmwareApt: string;
+}
+
 export interface BareMetalTarget extends TargetBase {
   kind: 'bare-metal';
   triple: string;
-  memory: MemoryMap;
+  /** Where the image lives, for link.x; absent when a loader places it (UEFI: no linker script). */
+  memory?: MemoryMap;
+  /** A UEFI application: `board` runs the firmware, which boots it (qemu-uefi.sh). */
+  uefi?: UefiBoot;
   /** QEMU board whose CPU matches the target; absent when QEMU has none. */
   board?: QemuBoard;
   /** Extra rustflags for `.cargo/config.toml`, with the reason. */
@@ -155,6 +176,60 @@ const macosArm64: BuildProof = {
   triple: 'aarch64-apple-darwin', toolchain: 'xcargo', run: machoEmulator,
   inspect: { format: 'macho', arch: 'arm64', entrySymbol: '__start', signature: 'ad-hoc' },
 };
+
+/** QEMU's serial port on stdout (Ctrl-A X quits), no other default device. The firmware and the FAT drive are qemu-uefi.sh's. */
+const uefiStdio = ['-nodefaults', '-display', 'none', '-chardev', 'stdio,mux=on,id=c0', '-serial', 'chardev:c0'];
+
+const uefiNotes = (exitHow: string): string[] => [
+  'The firmware loads the PE image wherever it has room and calls `efi_main`; everything it offers is reached through the system table. The image needs no linker script: rustc\'s UEFI targets set the entry and the EFI application subsystem.',
+  `hello prints through \`ConOut->OutputString\` and powers off through \`ResetSystem(EfiResetShutdown)\` (QEMU exits 0); a panic prints its message, then ${exitHow}`,
+];
+
+const uefiTarget = (
+  triple: string, description: string, uefi: UefiBoot, board: QemuBoard,
+  machine: 'x86-64' | 'arm64', exitHow: string,
+): BareMetalTarget => ({
+  id: triple, kind: 'bare-metal', triple, family: 'uefi', description, uefi, board,
+  runnable: true, runs: `QEMU ${board.machine} with UEFI firmware, from a FAT folder as \`${uefi.bootFile}\``,
+  proofs: [{
+    triple, toolchain: 'xcargo', run: { via: 'uefi-firmware' },
+    inspect: { format: 'pe', subsystem: 'efi-application', machine, entrySymbol: 'efi_main' },
+  }],
+  notes: uefiNotes(exitHow),
+});
+
+const uefiX64 = uefiTarget('x86_64-unknown-uefi', 'UEFI application for x86_64 PCs: booted by the firmware, no OS',
+  {
+    arch: 'x86_64', bootFile: 'EFI/BOOT/BOOTX64.EFI', firmwareApt: 'ovmf',
+    firmware: [
+      '/usr/share/OVMF/OVMF_CODE_4M.fd', '/usr/share/OVMF/OVMF_CODE.fd', '/usr/share/edk2/ovmf/OVMF_CODE.fd',
+      '/usr/share/edk2/x64/OVMF_CODE.4m.fd', '/usr/share/qemu/edk2-x86_64-code.fd',
+      '/opt/homebrew/share/qemu/edk2-x86_64-code.fd', '/usr/local/share/qemu/edk2-x86_64-code.fd',
+    ],
+  },
+  {
+    program: 'qemu-system-x86_64', machine: 'q35',
+    extraArgs: [...uefiStdio, '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04'],
+    aptPackage: 'qemu-system-x86', brewFormula: 'qemu', summary: 'q35 PC, OVMF firmware',
+  },
+  'x86-64',
+  'exits through QEMU\'s isa-debug-exit device (status 101). On a real PC that port write does nothing and the program calls `Exit` with EFI_ABORTED, which hands control back to the firmware: its boot manager reports `Aborted` and tries its next boot option (the UEFI shell, if started from there, gets the status).');
+const uefiArm64 = uefiTarget('aarch64-unknown-uefi', 'UEFI application for 64-bit Arm machines (Arm servers, QEMU virt): booted by the firmware, no OS',
+  {
+    arch: 'aarch64', bootFile: 'EFI/BOOT/BOOTAA64.EFI', firmwareApt: 'qemu-efi-aarch64',
+    firmware: [
+      '/usr/share/AAVMF/AAVMF_CODE.fd', '/usr/share/edk2/aarch64/QEMU_EFI-pflash.raw',
+      '/usr/share/edk2/aarch64/QEMU_CODE.fd', '/usr/share/qemu/edk2-aarch64-code.fd',
+      '/opt/homebrew/share/qemu/edk2-aarch64-code.fd', '/usr/local/share/qemu/edk2-aarch64-code.fd',
+    ],
+  },
+  {
+    program: 'qemu-system-aarch64', machine: 'virt', cpu: 'cortex-a57',
+    extraArgs: [...uefiStdio, '-semihosting-config', 'enable=on,target=native,chardev=c0'],
+    aptPackage: 'qemu-system-arm', brewFormula: 'qemu', summary: 'virt, Cortex-A57, AAVMF firmware',
+  },
+  'arm64',
+  'exits through Arm semihosting (`hlt #0xf000`, status 101), which only QEMU or a debugger answers: on a real machine `hlt` is an undefined instruction, so the firmware reports an exception and stops.');
 
 export const catalogue: readonly Target[] = [
   {
@@ -267,6 +342,8 @@ export const catalogue: readonly Target[] = [
       'Output goes to COM1 (port 0x3f8). hello powers off through ACPI (exit 0); a panic exits through QEMU\'s isa-debug-exit device, status 101.',
     ],
   },
+  uefiX64,
+  uefiArm64,
 ];
 
 export const templateNames = ['hello', 'minimal'] as const;
@@ -353,6 +430,25 @@ export function findTarget(id: string): Target | undefined {
 export function runnerCommand(board: QemuBoard): string {
   const cpu = board.cpu ? ['-cpu', board.cpu] : [];
   return [board.program, '-machine', board.machine, ...cpu, ...board.extraArgs, '-kernel'].join(' ');
+}
+
+/** QEMU and its arguments, before what the caller adds (a UEFI boot adds the firmware and the FAT drive). */
+export function qemuCommand(board: QemuBoard): string {
+  const cpu = board.cpu ? ['-cpu', board.cpu] : [];
+  return [board.program, '-machine', board.machine, ...cpu, ...board.extraArgs].join(' ');
+}
+
+/** The script a UEFI project boots its program with (templates/rust/uefi/qemu-uefi.sh.hbs). */
+export const uefiScript = 'qemu-uefi.sh';
+
+/**
+ * The `runner` of a UEFI project. Cargo appends the .efi path, which `sh -c`
+ * receives as $0. The script is found through CARGO_MANIFEST_DIR, which cargo
+ * sets for `cargo run`: an argument's relative path would depend on the folder
+ * cargo runs in, and a generated file cannot be executable.
+ */
+export function uefiRunner(): string[] {
+  return ['sh', '-c', `exec sh "$CARGO_MANIFEST_DIR/${uefiScript}" "$0" "$@"`];
 }
 
 /** What `--list-targets --json` prints for one target. */

@@ -57,10 +57,18 @@ const catalogueOfErrors: { applies: Applies; entry: KnownError }[] = [
     },
   },
   {
-    applies: bareMetal,
+    applies: (target) => target.kind === 'bare-metal' && !target.uefi,
     entry: {
       error: 'linker `rust-lld` not found',
       fix: 'rust-lld ships with rustup\'s toolchains; with a distribution\'s rustc set `linker = "ld.lld"` for the target in .cargo/config.toml.',
+    },
+  },
+  {
+    // UEFI images are PE files: rustc runs rust-lld as lld-link (`-flavor link`).
+    applies: (target) => target.kind === 'bare-metal' && Boolean(target.uefi),
+    entry: {
+      error: 'linker `rust-lld` not found',
+      fix: 'rust-lld ships with rustup\'s toolchains; with a distribution\'s rustc set `linker = "lld-link"` (LLVM\'s PE linker) for the target in .cargo/config.toml.',
     },
   },
   {

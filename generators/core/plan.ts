@@ -7,7 +7,7 @@
  * placeholder for a value its target does not have.
  */
 import {
-  findTarget, hostOsFacts, minimumRustFor, programTemplates, runnerCommand,
+  findTarget, hostOsFacts, minimumRustFor, programTemplates, qemuCommand, runnerCommand, uefiRunner, uefiScript,
   type BareMetalTarget, type Edition, type Family, type HostOs, type HostTarget, type LinkArgMode,
   type Target, type TemplateName,
 } from './catalogue.js';
@@ -104,10 +104,32 @@ export interface BoardContext {
   runnerToml: string;
 }
 
+/** A UEFI application's boot in QEMU, for qemu-uefi.sh and the README. */
+export interface UefiContext {
+  /** The CPU, for messages: x86_64, aarch64. */
+  arch: string;
+  /** The path on the FAT disk the firmware boots, e.g. EFI/BOOT/BOOTX64.EFI. */
+  bootFile: string;
+  /** Firmware code images the script tries, in order. */
+  firmware: string[];
+  /** The Debian/Ubuntu package of the first. */
+  firmwareApt: string;
+  /** QEMU and its arguments as shell words, before the firmware and the drive. */
+  qemu: string;
+  /** The script's file name. */
+  script: string;
+}
+
 export interface BareMetalContext extends CommonContext {
   kind: 'bare-metal';
   triple: string;
-  memory: { flashOrigin: string; flashLength: string; ramOrigin: string; ramLength: string };
+  /** Present when `hasLinkerScript`. */
+  memory?: { flashOrigin: string; flashLength: string; ramOrigin: string; ramLength: string };
+  /** link.x and the build.rs that hands it over; a UEFI image has neither (the firmware places it). */
+  hasLinkerScript: boolean;
+  isUefi: boolean;
+  /** Present when `isUefi`. */
+  uefi?: UefiContext;
   hasBoard: boolean;
   /** Present when `hasBoard`. */
   board?: BoardContext;
@@ -209,8 +231,13 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
   return [
     main,
     ...(familyModules[target.family] ?? []),
-    { path: 'link.x', source: `${family}/link.x.hbs`, purpose: 'linker script: memory map, section layout, entry point' },
-    { path: 'build.rs', source: 'rust/bare-metal/build.rs', purpose: 'hands link.x to the linker and relinks when it changes' },
+    ...(target.memory ? [
+      { path: 'link.x', source: `${family}/link.x.hbs`, purpose: 'linker script: memory map, section layout, entry point' },
+      { path: 'build.rs', source: 'rust/bare-metal/build.rs', purpose: 'hands link.x to the linker and relinks when it changes' },
+    ] : []),
+    ...(target.uefi ? [
+      { path: uefiScript, source: `${family}/${uefiScript}.hbs`, purpose: 'boots the program in QEMU: UEFI firmware, and a FAT folder holding it as `' + target.uefi.bootFile + '`' },
+    ] : []),
     { path: '.cargo/config.toml', source: 'project/bare-metal.cargo-config.toml.hbs', purpose: 'default target and the QEMU runner for `cargo run`' },
     { path: 'rust-toolchain.toml', source: 'project/rust-toolchain.toml.hbs', purpose: 'tells rustup which toolchain and target to use' },
     { path: '.vscode/settings.json', source: 'project/vscode-settings.json.hbs', purpose: 'rust-analyzer checks the binary for this target only (no false `can\'t find crate for test`)' },
@@ -291,12 +318,19 @@ function bareMetalContext(target: BareMetalTarget): Omit<BareMetalContext, keyof
   return {
     kind: 'bare-metal',
     triple: target.triple,
-    memory: target.memory,
+    ...(target.memory ? { memory: target.memory } : {}),
+    hasLinkerScript: Boolean(target.memory),
+    isUefi: Boolean(target.uefi),
+    ...(target.uefi && target.board ? {
+      uefi: { ...target.uefi, qemu: qemuCommand(target.board), script: uefiScript },
+    } : {}),
     hasBoard: Boolean(board),
     ...(board ? {
       board: {
         summary: board.summary, program: board.program, aptPackage: board.aptPackage,
-        brewFormula: board.brewFormula, runnerToml: toml(runnerCommand(board)),
+        brewFormula: board.brewFormula,
+        // A UEFI program is booted by firmware through a script, the others handed to QEMU's -kernel.
+        runnerToml: target.uefi ? tomlArray(uefiRunner()) : toml(runnerCommand(board)),
       },
     } : {}),
     hasRustflags: Boolean(target.rustflags),

@@ -2,11 +2,16 @@
 import { catalogue, type BuildProof, type Target } from './catalogue.js';
 
 const formatNames = { elf: 'ELF', pe: 'PE', macho: 'Mach-O' } as const;
-const runNames = { native: 'run natively', 'cargo-runner': 'run in QEMU via `cargo run`', 'qemu-user': 'run under qemu-user', wine: 'run under Wine', emulator: 'executed under Unicorn with write/exit answered by the test harness (not dyld, not the kernel)' } as const;
+const runNames = {
+  native: 'run natively', 'cargo-runner': 'run in QEMU via `cargo run`', 'qemu-user': 'run under qemu-user', wine: 'run under Wine',
+  emulator: 'executed under Unicorn with write/exit answered by the test harness (not dyld, not the kernel)',
+  'uefi-firmware': 'booted by UEFI firmware in QEMU via `cargo run`',
+} as const;
 
 function proofText(proof: BuildProof): string {
   const signed = proof.inspect.format === 'macho' && proof.inspect.signature ? ', ad-hoc signature\'s page hashes checked' : '';
-  const inspected = `${formatNames[proof.inspect.format]} entry \`${proof.inspect.entrySymbol}\` checked${signed}`;
+  const efi = proof.inspect.format === 'pe' && proof.inspect.subsystem === 'efi-application' ? ' EFI application' : '';
+  const inspected = `${formatNames[proof.inspect.format]}${efi} entry \`${proof.inspect.entrySymbol}\` checked${signed}`;
   const ran = proof.run ? `, ${runNames[proof.run.via]}` : ', not run';
   return `\`${proof.triple}\`: built, ${inspected}${ran}`;
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
-import { findTarget, minimumRustForAny, type BareMetalTarget, type HostOs, type Target } from '../core/catalogue.js';
+import { findTarget, minimumRustForAny, type BareMetalTarget, type HostOs, type Target, type UefiBoot } from '../core/catalogue.js';
 
 export interface Check {
   name: string;
@@ -119,7 +119,25 @@ async function bareMetalChecks(target: BareMetalTarget, sysroot: string | undefi
       ? { name: 'QEMU', ok: true, detail: `${board.program} with board ${board.machine}` }
       : { name: 'QEMU', ok: false, detail: `${board.program} lacks board ${board.machine}`, fix: `upgrade QEMU: ${packageHint(board.aptPackage, board.brewFormula)}` });
   }
+  if (target.uefi) checks.push(firmwareCheck(target.uefi));
   return checks;
+}
+
+/** The firmware image qemu-uefi.sh would boot with: UEFI_FIRMWARE, else the first of its list that exists. */
+function firmwareCheck(uefi: UefiBoot): Check {
+  const chosen = process.env.UEFI_FIRMWARE;
+  if (chosen) {
+    return existsSync(chosen)
+      ? { name: 'UEFI firmware', ok: true, detail: `${chosen} (from UEFI_FIRMWARE)` }
+      : { name: 'UEFI firmware', ok: false, detail: `UEFI_FIRMWARE names ${chosen}, which does not exist`, fix: 'unset UEFI_FIRMWARE, or set it to your firmware\'s code image' };
+  }
+  const found = uefi.firmware.find((path) => existsSync(path));
+  return found
+    ? { name: 'UEFI firmware', ok: true, detail: found }
+    : {
+      name: 'UEFI firmware', ok: false, detail: `none of ${uefi.firmware.join(', ')}`,
+      fix: `${packageHint(uefi.firmwareApt, 'qemu')}, or set UEFI_FIRMWARE to its code image`,
+    };
 }
 
 async function hostChecks(oses: readonly HostOs[]): Promise<Check[]> {

@@ -13,7 +13,7 @@ import { catalogue, editions, programTemplates, runnerCommand, templateNames, ty
 import { defaults } from '../../generators/core/answers.js';
 import { repoRoot, runCli, scratch } from '../support/cli.js';
 import { inspectBinary } from '../support/inspect.js';
-import { emulatorNeeds, missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
+import { emulatorNeeds, missingFile, missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
 const projects = scratch('cf-matrix-');
 /** One target directory per toolchain, shared by all projects, so `core` is built once per triple. */
@@ -56,7 +56,7 @@ function variantsFor(index: number): Variant[] {
 
 const cargoFor = (proof: BuildProof) => (proof.toolchain === 'rustup' ? 'cargo' : xcargo);
 const crateName = (target: Target, variant: Variant) => `m-${target.id.replace(/[^a-z0-9]+/g, '-')}-${variant.label}-${variant.edition}`;
-const exe = (proof: BuildProof) => (proof.inspect.format === 'pe' ? '.exe' : '');
+const exe = (proof: BuildProof) => (proof.inspect.format !== 'pe' ? '' : proof.inspect.subsystem === 'efi-application' ? '.efi' : '.exe');
 
 async function generate(target: Target, variant: Variant): Promise<string> {
   const name = crateName(target, variant);
@@ -88,6 +88,63 @@ async function runHello(proof: BuildProof, dir: string, binary: string) {
     case 'wine': return execa(proof.run!.command![0], [...proof.run!.command!.slice(1), binary], { reject: false, timeout: 120_000, stripFinalNewline: false, env: { WINEDEBUG: '-all' } });
     case 'cargo-runner': return cargo(proof, ['run', '--release', '--quiet', '--target', proof.triple], dir, 60_000);
     case 'emulator': return emulate(proof, binary, ['--trace']);
+    case 'uefi-firmware': return runUefiHello(proof, dir);
+  }
+}
+
+/**
+ * `cargo run` through the generated runner (qemu-uefi.sh), in a process group
+ * of its own: a program that never powers off is stopped with its QEMU (a
+ * timeout that killed cargo alone would leave QEMU holding the pipes).
+ */
+async function runUefiHello(proof: BuildProof, dir: string) {
+  const child = execa(cargoFor(proof), ['run', '--release', '--quiet', '--target', proof.triple], {
+    cwd: dir, reject: false, stripFinalNewline: false, detached: true,
+    env: { CARGO_TARGET_DIR: targetDirs[proof.toolchain], CARGO_TERM_COLOR: 'never' },
+  });
+  // The firmware takes seconds to boot under TCG; a hello takes about 10 s here.
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  }, 120_000);
+  try {
+    return await child;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A UEFI run without QEMU or a firmware image its script knows: the reason, or undefined. */
+function missingUefiTools(target: Target): string | undefined {
+  if (target.kind !== 'bare-metal' || !target.uefi || !target.board) return undefined;
+  const qemu = missingTools([{ command: target.board.program, args: ['--version'], install: `apt-get install ${target.board.aptPackage}` }]);
+  return qemu ?? missingFile(target.uefi.firmware, `apt-get install ${target.uefi.firmwareApt}`);
+}
+
+/** The firmware's boot manager names the boot option it starts; what follows is the program's. */
+const uefiStarted = /^BdsDxe: starting Boot\d+ /m;
+
+/**
+ * Boots a UEFI minimal through the generated script in a process group of its
+ * own, waits until the firmware has started it, and checks that a few seconds
+ * later it is still running and has printed nothing (a crash prints an
+ * exception report; a return, the boot manager's next attempt). Then kills the
+ * group: the script, QEMU and sed.
+ */
+async function runUefiMinimal(dir: string, binary: string): Promise<{ running: boolean; after: string }> {
+  const child = execa('sh', [join(dir, 'qemu-uefi.sh'), binary], { reject: false, detached: true, all: true, buffer: true });
+  let all = '';
+  child.all!.on('data', (chunk: Buffer) => { all += chunk.toString(); });
+  try {
+    const deadline = Date.now() + 180_000;
+    while (!uefiStarted.test(all) && child.exitCode === null && Date.now() < deadline) await new Promise((done) => setTimeout(done, 200));
+    expect(all, 'the firmware never started the program').toMatch(uefiStarted);
+    await new Promise((done) => setTimeout(done, minimalRunMs));
+    // Everything after the firmware's "starting" line.
+    const after = all.slice(all.search(uefiStarted)).split('\n').slice(1).join('\n');
+    return { running: child.exitCode === null, after };
+  } finally {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    await child;
   }
 }
 
@@ -152,8 +209,16 @@ describe.each(catalogue.map((target, index) => ({ target, index })))('$target.id
             row.ran = 'not run (no runner here)';
             return;
           }
+          if (proof.run.via === 'uefi-firmware' && !requireTools(missingUefiTools(target), skip)) return;
           if (!programTemplates[variant.template].exits) {
             // The blog's body loops forever: it must still be running when stopped, not crash or exit.
+            if (proof.run.via === 'uefi-firmware') {
+              const loop = await runUefiMinimal(dir, binary);
+              expect(loop.running, 'the program ended').toBe(true);
+              expect(loop.after, 'printed after the firmware started it').toBe('');
+              row.ran = `started by the firmware, looped until stopped after ${minimalRunMs / 1000} s`;
+              return;
+            }
             if (proof.run.via === 'wine') {
               row.ran = 'not run (stopping Wine would leave its processes behind)';
               return;
@@ -170,7 +235,7 @@ describe.each(catalogue.map((target, index) => ({ target, index })))('$target.id
           }
           if (proof.run.via === 'emulator') {
             if (!requireTools(missingTools(emulatorNeeds), skip)) return;
-          } else if (proof.run.via !== 'native' && proof.run.via !== 'cargo-runner') {
+          } else if (proof.run.command) {
             const tool = proof.run.command![0];
             if (!requireTools(missingTools([{ command: tool, args: ['--version'], install: 'scripts/setup-toolchain.sh' }]), skip)) return;
           }
@@ -182,6 +247,8 @@ describe.each(catalogue.map((target, index) => ({ target, index })))('$target.id
           } else {
             expect(run.stdout, String(run.stderr).slice(-2000)).toBe('Hello, world!\n');
             expect(run.exitCode).toBe(0);
+            // The output came from a firmware boot of the FAT folder, not from anything else.
+            if (proof.run.via === 'uefi-firmware') expect(String(run.stderr)).toMatch(uefiStarted);
             row.ran = `Hello, world! exit 0 (${proof.run.via})`;
           }
         });

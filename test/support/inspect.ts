@@ -4,11 +4,12 @@
  * the entry symbol. Returns what it found, for the matrix summary.
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Inspection } from '../../generators/core/catalogue.js';
 import { checkAdHocSignature } from './codesign.js';
 
+const peMachines = { 'x86-64': 'IMAGE_FILE_MACHINE_AMD64 (0x8664)', arm64: 'IMAGE_FILE_MACHINE_ARM64 (0xAA64)' } as const;
 const elfMachines = { 'x86-64': 'EM_X86_64', x86: 'EM_386', aarch64: 'EM_AARCH64', arm: 'EM_ARM', riscv: 'EM_RISCV' } as const;
 
 async function tool(file: string, args: string[]): Promise<string> {
@@ -65,10 +66,17 @@ async function inspectPe(binary: string, expect: Extract<Inspection, { format: '
   const entryRva = BigInt(field(headers, 'AddressOfEntryPoint'));
   const imageBase = BigInt(field(headers, 'ImageBase'));
   if (!magic.includes('0x20B')) throw new Error(`${binary}: not PE32+ (${magic})`);
-  if (!subsystem.startsWith('IMAGE_SUBSYSTEM_WINDOWS_CUI')) throw new Error(`${binary}: subsystem ${subsystem}, expected console`);
+  // Subsystem 3 (console) for Windows, 10 for a UEFI application.
+  const wantedSubsystem = expect.subsystem === 'efi-application' ? 'IMAGE_SUBSYSTEM_EFI_APPLICATION (0xA)' : 'IMAGE_SUBSYSTEM_WINDOWS_CUI';
+  if (!subsystem.startsWith(wantedSubsystem)) throw new Error(`${binary}: subsystem ${subsystem}, expected ${wantedSubsystem}`);
+  if (expect.machine) {
+    const machine = field(headers, 'Machine');
+    const wanted = peMachines[expect.machine];
+    if (!machine.startsWith(wanted)) throw new Error(`${binary}: machine ${machine}, expected ${wanted}`);
+  }
   // The entry symbol's address comes from the PDB the linker writes beside the
   // image; cargo names it after the crate, with `-` turned into `_`.
-  const pdb = join(dirname(binary), `${basename(binary, '.exe').replaceAll('-', '_')}.pdb`);
+  const pdb = join(dirname(binary), `${basename(binary, extname(binary)).replaceAll('-', '_')}.pdb`);
   if (!existsSync(pdb)) throw new Error(`${binary}: no PDB beside it to find ${expect.entrySymbol}`);
   const publics = await tool('llvm-pdbutil', ['dump', '--publics', pdb]);
   const symbol = publics.match(new RegExp(`\`${expect.entrySymbol}\`\\s*\\n\\s*flags = [^,]*, addr = (\\d+):(\\d+)`));
@@ -77,7 +85,8 @@ async function inspectPe(binary: string, expect: Extract<Inspection, { format: '
   const sectionRvas = [...sections.matchAll(/VirtualAddress: (0x[0-9A-F]+)/gi)].map((m) => BigInt(m[1]));
   const rva = sectionRvas[Number(symbol[1]) - 1] + BigInt(symbol[2]);
   if (rva !== entryRva) throw new Error(`${binary}: entry RVA 0x${entryRva.toString(16)} is not ${expect.entrySymbol} (0x${rva.toString(16)})`);
-  return { summary: `PE32+ console, entry ${expect.entrySymbol}@0x${(imageBase + entryRva).toString(16)}`, entry: entryRva, symbol: rva };
+  const kind = expect.subsystem === 'efi-application' ? `EFI application${expect.machine ? ` ${expect.machine}` : ''}` : 'console';
+  return { summary: `PE32+ ${kind}, entry ${expect.entrySymbol}@0x${(imageBase + entryRva).toString(16)}`, entry: entryRva, symbol: rva };
 }
 
 async function inspectMachO(binary: string, expect: Extract<Inspection, { format: 'macho' }>): Promise<Inspected> {

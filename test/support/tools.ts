@@ -3,6 +3,7 @@
  * test that needs it; on a laptop that test is skipped with a loud reason.
  */
 import { execaSync } from 'execa';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './cli.js';
 
@@ -45,6 +46,12 @@ export function missingTools(needs: readonly { command: string; args: readonly s
   const missing = needs.filter((need) => !has(need.command, [...need.args]));
   if (missing.length === 0) return undefined;
   return `missing ${missing.map((need) => need.command).join(', ')}; install with ${missing[0].install}`;
+}
+
+/** The reason none of `paths` exists (a firmware image, say), or undefined when one does. */
+export function missingFile(paths: readonly string[], install: string): string | undefined {
+  if (paths.some((path) => existsSync(path))) return undefined;
+  return `none of ${paths.join(', ')} exists; install with ${install}`;
 }
 
 /**
