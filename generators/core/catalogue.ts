@@ -634,6 +634,19 @@ export function describeTarget(target: Target) {
   };
 }
 
+/** What `--list-boards --json` prints for one board. */
+export function describeBoard(board: Board) {
+  return {
+    id: board.id,
+    name: board.name,
+    chip: board.chip,
+    triple: board.triple,
+    uart: board.uart.name,
+    image: { format: board.image.format, address: board.image.address, ...(board.image.file ? { file: board.image.file } : {}) },
+    qemu: { program: board.qemu.program, machine: board.qemu.machine },
+  };
+}
+
 /** What each host operating system needs to link a binary without its C runtime. */
 export interface HostOsFacts {
   os: HostOs;
