@@ -31,7 +31,10 @@ function expectedFiles(target: Target, template: TemplateName, linkArgs: LinkArg
   const common = ['.gitignore', 'Cargo.toml', 'README.md', ...(programTemplates[template].hasLibrary ? ['src/lib.rs'] : []), 'src/main.rs'];
   if (target.kind === 'bare-metal') {
     const modules = target.family === 'x86_64' ? ['src/boot.rs'] : [];
-    return [...common, ...modules, 'build.rs', '.cargo/config.toml', '.vscode/settings.json', 'link.x', 'rust-toolchain.toml'].sort();
+    // A real board's hello prints on its UART (src/uart.rs); the Pi's firmware reads config.txt.
+    const board = target.hardware;
+    const boardFiles = [...(board && programTemplates[template].exits ? ['src/uart.rs'] : []), ...(board?.configTxt ? ['config.txt'] : [])];
+    return [...common, ...modules, ...boardFiles, 'build.rs', '.cargo/config.toml', '.vscode/settings.json', 'link.x', 'memory.x', 'rust-toolchain.toml'].sort();
   }
   const osFiles = !programTemplates[template].usesOsModule ? []
     : target.oses.length === 1 ? ['src/os.rs'] : ['src/os.rs', ...target.oses.map((os) => `src/os/${os}.rs`)];
@@ -118,8 +121,21 @@ describe.each(variants)('$target.id $template $edition $linkArgs', (variant) => 
       const toolchain = parseToml(files['rust-toolchain.toml']) as any;
       expect(toolchain.toolchain.targets).toEqual([target.triple]);
       expect(files['link.x']).toMatch(/ENTRY\(/);
-      expect(files['link.x']).toContain(target.memory.ramOrigin);
+      // The memory map is the user's file; the generator's link.x includes it and holds no numbers of its own.
+      expect(files['link.x']).toMatch(/^INCLUDE memory\.x$/m);
+      expect(files['link.x']).not.toMatch(/^MEMORY/m);
+      expect(files['memory.x']).toMatch(/^MEMORY\n\{\n/m);
+      expect(files['memory.x']).toMatch(new RegExp(`^  RAM : ORIGIN = ${target.memory.ramOrigin}, LENGTH = ${target.memory.ramLength}$`, 'm'));
       expect(files['build.rs']).toContain('rerun-if-changed=link.x');
+      expect(files['build.rs']).toContain('rerun-if-changed=memory.x');
+      if (target.hardware) {
+        // Each region on its own line, under the comment that cites where its numbers come from.
+        for (const region of target.hardware.memory) {
+          expect(files['memory.x']).toContain(`  /* ${region.source} */\n  ${region.name} : ORIGIN = ${region.origin}, LENGTH = ${region.length}\n`);
+        }
+        // The real-board runners are there, commented out: QEMU's stays the one cargo runs.
+        for (const runner of target.hardware.runners) expect(files['.cargo/config.toml']).toMatch(new RegExp(`^# .*${runner.tool}`, 'm'));
+      }
       expect(JSON.parse(files['.vscode/settings.json'])).toEqual({
         'rust-analyzer.cargo.allTargets': false, 'rust-analyzer.cargo.target': target.triple,
       });
