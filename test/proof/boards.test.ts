@@ -47,7 +47,7 @@ const inside = (region: MemoryRegion, start: bigint, size: number) =>
   start >= BigInt(region.origin) && start + BigInt(size) <= BigInt(region.origin) + bytesOf(region.length);
 
 function cargo(args: string[], cwd: string) {
-  return execa(xcargo, args, { cwd, reject: false, timeout: 600_000, env: { CARGO_TARGET_DIR: targetDir, CARGO_TERM_COLOR: 'never' } });
+  return execa(xcargo, args, { cwd, reject: false, timeout: 600_000, stripFinalNewline: false, env: { CARGO_TARGET_DIR: targetDir, CARGO_TERM_COLOR: 'never' } });
 }
 
 /** QEMU on the board's model, as the generated runner has it, but with the UART written to `uartFile`. */
