@@ -158,6 +158,21 @@ describe.each(boards.map((board) => ({ id: board.id, board })))('$id', ({ board 
     expect(run.exitCode).toBe(101);
   });
 
+  it('its Rust, hello and minimal, passes cargo fmt --check and clippy -D warnings', async ({ skip }) => {
+    const tools = [...needs, { command: 'cargo', args: ['fmt', '--version'], install: 'rustup component add rustfmt' },
+      { command: '/usr/bin/cargo-clippy', args: ['--version'], install: 'scripts/setup-toolchain.sh (rust-web-clippy)' }];
+    if (!requireTools(missingTools(tools), skip)) return;
+    const minimalDir = join(projects.dir, `${name}-minimal`);
+    const made = await runCli([minimalDir, '--board', board.id, '--template', 'minimal', '-y']);
+    expect(made.exitCode, made.stderr).toBe(0);
+    for (const project of [dir, minimalDir]) {
+      const fmt = await execa('cargo', ['fmt', '--check'], { cwd: project, reject: false });
+      expect(fmt.exitCode, `${project}: ${fmt.stdout}${fmt.stderr}`).toBe(0);
+      const clippy = await cargo(['clippy', '--release', '--', '-D', 'warnings'], project);
+      expect(clippy.exitCode, String(clippy.stderr).slice(-4000)).toBe(0);
+    }
+  });
+
   it('a memory map too small for the program stops the build, naming the region', async ({ skip }) => {
     if (!requireTools(missingTools(needs), skip)) return;
     const smallName = `${name}-small`;
