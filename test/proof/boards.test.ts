@@ -173,6 +173,25 @@ describe.each(boards.map((board) => ({ id: board.id, board })))('$id', ({ board 
     }
   });
 
+  it('doctor, run in the project, knows the board and explains a Lockup by the memory map', async () => {
+    const report = async () => {
+      const result = await runCli(['doctor', '--json'], { cwd: dir });
+      return JSON.parse(String(result.stdout)) as { target: string; checks: { name: string; detail: string }[] };
+    };
+    const before = await report();
+    expect(before.target).toBe(board.id);
+    expect(before.checks.find((check) => check.name === 'memory map')?.detail).toMatch(new RegExp(`^memory\\.x matches ${board.id}'s map .*Lockup: can't escalate 3 to HardFault`));
+    const memory = join(dir, 'memory.x');
+    const text = readFileSync(memory, 'utf8');
+    const ram = board.memory.find((region) => region.name === 'RAM')!;
+    writeFileSync(memory, text.replace(`RAM : ORIGIN = ${ram.origin}`, 'RAM : ORIGIN = 0x10000000'));
+    try {
+      expect((await report()).checks.find((check) => check.name === 'memory map')?.detail).toMatch(/^memory\.x differs from .*RAM at 0x10000000, expected/);
+    } finally {
+      writeFileSync(memory, text);
+    }
+  });
+
   it('a memory map too small for the program stops the build, naming the region', async ({ skip }) => {
     if (!requireTools(missingTools(needs), skip)) return;
     const smallName = `${name}-small`;
