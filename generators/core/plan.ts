@@ -344,7 +344,9 @@ export function libraryName(packageName: string): string {
 export function rustHex(value: string): string {
   const match = /^0x([0-9a-fA-F]+)$/.exec(value);
   if (!match) return value;
-  const digits = match[1].toUpperCase().replace(/^0+(?=.)/, '');
+  const bare = match[1].toUpperCase().replace(/^0+(?=.)/, '');
+  // Addresses in whole groups of four (`0x0800_0000`), short values as they are (`0x8B`).
+  const digits = bare.length > 4 ? bare.padStart(Math.ceil(bare.length / 4) * 4, '0') : bare;
   const groups: string[] = [];
   for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
   return `0x${groups.join('_')}`;

@@ -38,7 +38,7 @@ const descriptions: Record<Key, string> = {
   memory: 'bare metal: `flashOrigin`, `flashLength`, `ramOrigin`, `ramLength`',
   memoryMap: 'bare metal, for memory.x: `about` (whose map), `regions` (each `name`, `origin`, `length`, `source`), `aliases` (each `alias`, `region`)',
   isBoard: 'bare metal: true for a real board (`--board`): hello prints on its UART and the README makes its flash image',
-  hardware: 'bare metal, when `isBoard`: `name`, `chip`, `uart` (`name`, `base`, `divisor`, `fraction`, `clock`, `pins`, `source`, `setup`, `hasSetup`), `image` (`file`, `format`, `formatName`, `address`, `how`, `cargoObjcopy`, `rustObjcopy`, `qemuBoots`, `qemuCommand`), `runnerComments`, `hasConfigTxt`, `configTxt`',
+  hardware: 'bare metal, when `isBoard`: `name`, `chip`, `uart` (`name`, `base`, `divisor`, `fraction`, `clock`, `pins`, `txPin`, `source`, `setup`, `hasSetup`), `image` (`file`, `format`, `formatName`, `address`, `how`, `cargoObjcopy`, `rustObjcopy`, `qemuBoots`, `qemuCommand`), `runnerComments`, `hasConfigTxt`, `configTxt`',
   hasBoard: 'bare metal: true when QEMU has a board that runs it',
   board: 'bare metal, when `hasBoard`: `summary`, `program`, `aptPackage`, `brewFormula`, `runnerToml`',
   hasRustflags: 'bare metal: true when the target needs extra rustflags',

@@ -23,6 +23,20 @@ const projects = scratch('cf-boards-');
 const targetDir = join(repoRoot, '.tmp', 'target-xcargo');
 const sizes: { board: string; variant: string; sizes: Sizes }[] = [];
 
+const readmePath = join(repoRoot, 'README.md');
+const sizesStart = '<!-- board-sizes:start (measured by test/proof/boards.test.ts; UPDATE_README=1 rewrites it) -->';
+const sizesEnd = '<!-- board-sizes:end -->';
+
+/** The README's boards table: the catalogue's facts and, per board, hello's sizes as llvm-size read them. */
+function sizesTable(): string {
+  const rows = boards.map((board) => {
+    const measured = sizes.find((row) => row.board === board.id)!.sizes;
+    const image = `${board.image.file ?? (board.image.format === 'ihex' ? 'Intel HEX' : '.bin')} at ${board.image.address}`;
+    return `| \`${board.id}\` | ${board.name} | ${board.chip} | ${board.uart.name} | ${image} | \`-M ${board.qemu.machine}\` | ${measured.text} | ${measured.data} | ${measured.bss} |`;
+  });
+  return [sizesStart, '| `--board` | board | chip | hello prints on | image to flash | QEMU | text (B) | data (B) | bss (B) |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, sizesEnd].join('\n');
+}
+
 afterAll(() => {
   projects.cleanup();
   if (sizes.length === 0) return;
@@ -206,4 +220,16 @@ describe.each(boards.map((board) => ({ id: board.id, board })))('$id', ({ board 
     expect(build.exitCode).not.toBe(0);
     expect(String(build.stderr)).toMatch(new RegExp(`will not fit in region '${region.name}'|${region.name}`));
   });
+});
+
+it('README.md\'s boards table holds the sizes just measured', () => {
+  // Only after every board was built here (a filtered run measures fewer).
+  if (sizes.length < boards.length) return;
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = readme.indexOf(sizesStart);
+  const end = readme.indexOf(sizesEnd);
+  expect(start, 'README.md has the board-sizes markers').toBeGreaterThan(-1);
+  const current = readme.slice(start, end + sizesEnd.length);
+  if (process.env.UPDATE_README === '1') writeFileSync(readmePath, readme.replace(current, sizesTable()));
+  else expect(current).toBe(sizesTable());
 });
