@@ -104,7 +104,8 @@ export interface BoardContext {
 export interface MemoryContext {
   /** Whose numbers these are, one line. */
   about: string;
-  regions: { name: string; origin: string; length: string; source: string }[];
+  /** `source` is also given as `sourceLines`, wrapped for a comment. */
+  regions: { name: string; origin: string; length: string; source: string; sourceLines: string[] }[];
   /** `REGION_ALIAS` lines: e.g. a chip without flash runs its code from RAM. */
   aliases: { alias: string; region: string }[];
 }
@@ -127,6 +128,8 @@ export interface HardwareContext {
     source: string;
     setup: { address: string; register: string; clear: string; set: string; why: string }[];
     hasSetup: boolean;
+    /** The driver's header, paragraph by paragraph (registers' source, baud-rate arithmetic, wiring), wrapped for `//!` lines. */
+    docParagraphs: string[][];
   };
   image: {
     file: string;
@@ -340,6 +343,20 @@ export function libraryName(packageName: string): string {
   return shadowingNames.has(snake) ? `${snake}_lib` : snake;
 }
 
+/** Words in lines of at most `width` characters, for comments. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /** `0x3F201000` → `0x3F20_1000`: hex in groups of four, as Rust code writes long literals. */
 export function rustHex(value: string): string {
   const match = /^0x([0-9a-fA-F]+)$/.exec(value);
@@ -355,7 +372,7 @@ export function rustHex(value: string): string {
 /** The regions of `memory.x`: a board's, cited; a bare target's, from its QEMU board. */
 function memoryContext(target: BareMetalTarget): MemoryContext {
   if (target.hardware) {
-    const regions = target.hardware.memory.map((region) => ({ ...region }));
+    const regions = target.hardware.memory.map((region) => ({ ...region, sourceLines: wrapText(region.source, 72) }));
     return {
       about: `${target.hardware.name} (${target.hardware.chip})`,
       regions,
@@ -364,9 +381,10 @@ function memoryContext(target: BareMetalTarget): MemoryContext {
   }
   const machine = target.board ? `QEMU's ${target.board.machine} board (${target.board.summary})` : 'this target\'s usual boards';
   const source = `${machine}, which this project runs on; take your chip's from its datasheet or reference manual ("memory map")`;
-  const ram = { name: 'RAM', origin: target.memory.ramOrigin, length: target.memory.ramLength, source };
+  const sourceLines = wrapText(source, 72);
+  const ram = { name: 'RAM', origin: target.memory.ramOrigin, length: target.memory.ramLength, source, sourceLines };
   if (target.family === 'cortex-m') {
-    return { about: machine, regions: [{ name: 'FLASH', origin: target.memory.flashOrigin, length: target.memory.flashLength, source }, ram], aliases: [] };
+    return { about: machine, regions: [{ name: 'FLASH', origin: target.memory.flashOrigin, length: target.memory.flashLength, source, sourceLines }, ram], aliases: [] };
   }
   return { about: machine, regions: [ram], aliases: [{ alias: 'FLASH', region: 'RAM' }] };
 }
@@ -386,6 +404,11 @@ function hardwareContext(target: BareMetalTarget, board: Board, name: string): H
       fraction: board.uart.fraction ?? '0', clock: board.uart.clock, pins: board.uart.pins, txPin: board.uart.txPin ?? 'none', source: board.uart.source,
       setup: board.uart.setup.map((entry) => ({ ...entry, address: rustHex(entry.address), clear: rustHex(entry.clear), set: rustHex(entry.set) })),
       hasSetup: board.uart.setup.length > 0,
+      docParagraphs: [
+        wrapText(`Registers: ${board.uart.source}.`, 76),
+        wrapText(`Baud rate: ${board.uart.clock}.`, 76),
+        wrapText(`Wiring: ${board.uart.pins}; 115200 baud, 8 data bits, no parity, 1 stop bit (\`picocom -b 115200 /dev/ttyUSB0\`, or \`screen /dev/ttyUSB0 115200\`).`, 76),
+      ],
     },
     image: {
       file, format: image.format, formatName: image.format === 'ihex' ? 'Intel HEX' : 'raw binary',
