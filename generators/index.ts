@@ -10,8 +10,8 @@ import type { Edition, LinkArgMode, TemplateName } from './core/catalogue.js';
 import type { RenderedFile } from './core/render.js';
 import { generate as generateRaw, scaffold as scaffoldRaw, type GenerateOptions, type ScaffoldOptions, type ScaffoldResult } from './scaffold.js';
 
-export { catalogue, editions, findTarget, linkArgModes, programTemplates, templateNames } from './core/catalogue.js';
-export type { Edition, LinkArgMode, Target, TemplateName } from './core/catalogue.js';
+export { boards, catalogue, editions, findBoard, findTarget, linkArgModes, programTemplates, templateNames } from './core/catalogue.js';
+export type { Board, Edition, LinkArgMode, Target, TemplateName } from './core/catalogue.js';
 export { defaults, type Answers } from './core/answers.js';
 export { AnswerError, CancelledError, DestinationNotEmptyError, UsageError } from './core/errors.js';
 export { questions, type QuestionSpec } from './core/questions.js';
@@ -24,8 +24,13 @@ export const targetIds = [
   'host', 'linux', 'windows', 'macos',
   'thumbv6m-none-eabi', 'thumbv7m-none-eabi', 'thumbv7em-none-eabi', 'thumbv7em-none-eabihf', 'thumbv8m.main-none-eabihf',
   'aarch64-unknown-none', 'riscv32imac-unknown-none-elf', 'riscv64gc-unknown-none-elf', 'x86_64-unknown-none',
+  // The real boards (catalogue.ts `boards`): each is a target of the same id.
+  'raspi3b', 'sifive_e', 'microbit', 'netduinoplus2', 'stm32vldiscovery', 'lm3s6965evb',
 ] as const;
 export type TargetId = (typeof targetIds)[number];
+
+/** The real boards' ids, a subset of `targetIds` (`--board <id>`; `target: 'raspi3b'` in the API). */
+export type BoardId = Extract<TargetId, 'raspi3b' | 'sifive_e' | 'microbit' | 'netduinoplus2' | 'stm32vldiscovery' | 'lm3s6965evb'>;
 
 /** An edition as a number: 2018 | 2021 | … as the catalogue lists them. */
 export type EditionYear = Edition extends `${infer Year extends number}` ? Year : never;

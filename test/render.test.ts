@@ -32,8 +32,11 @@ function expectedFiles(target: Target, template: TemplateName, linkArgs: LinkArg
   if (target.kind === 'bare-metal') {
     const modules = target.family === 'x86_64' ? ['src/boot.rs'] : [];
     // A UEFI image has no linker script (the firmware places it) and boots through a script.
-    const linking = target.uefi ? ['qemu-uefi.sh'] : ['build.rs', 'link.x'];
-    return [...common, ...modules, ...linking, '.cargo/config.toml', '.vscode/settings.json', 'rust-toolchain.toml'].sort();
+    // A real board's hello prints on its UART (src/uart.rs); the Pi's firmware reads config.txt.
+    const board = target.hardware;
+    const boardFiles = [...(board && programTemplates[template].exits ? ['src/uart.rs'] : []), ...(board?.configTxt ? ['config.txt'] : [])];
+    const linking = target.uefi ? ['qemu-uefi.sh'] : ['build.rs', 'link.x', 'memory.x'];
+    return [...common, ...modules, ...boardFiles, ...linking, '.cargo/config.toml', '.vscode/settings.json', 'rust-toolchain.toml'].sort();
   }
   const osFiles = !programTemplates[template].usesOsModule ? []
     : target.oses.length === 1 ? ['src/os.rs'] : ['src/os.rs', ...target.oses.map((os) => `src/os/${os}.rs`)];
@@ -134,8 +137,23 @@ describe.each(variants)('$target.id $template $edition $linkArgs', (variant) => 
       expect(toolchain.toolchain.targets).toEqual([target.triple]);
       if (target.memory) {
         expect(files['link.x']).toMatch(/ENTRY\(/);
-        expect(files['link.x']).toContain(target.memory.ramOrigin);
+        // The memory map is the user's file; the generator's link.x includes it and holds no numbers of its own.
+        expect(files['link.x']).toMatch(/^INCLUDE memory\.x$/m);
+        expect(files['link.x']).not.toMatch(/^MEMORY/m);
+        expect(files['memory.x']).toMatch(/^MEMORY\n\{\n/m);
+        expect(files['memory.x']).toMatch(new RegExp(`^  RAM : ORIGIN = ${target.memory.ramOrigin}, LENGTH = ${target.memory.ramLength}$`, 'm'));
         expect(files['build.rs']).toContain('rerun-if-changed=link.x');
+        expect(files['build.rs']).toContain('rerun-if-changed=memory.x');
+      }
+      if (target.hardware) {
+        // Each region on its own line, under the comment that cites where its numbers come from.
+        for (const region of target.hardware.memory) {
+          // The comment is wrapped: joined again, it is the catalogue's citation.
+          const unwrapped = files['memory.x'].replaceAll('\n   * ', ' ');
+          expect(unwrapped).toContain(`  /* ${region.source} */\n  ${region.name} : ORIGIN = ${region.origin}, LENGTH = ${region.length}\n`);
+        }
+        // The real-board runners are there, commented out: QEMU's stays the one cargo runs.
+        for (const runner of target.hardware.runners) expect(files['.cargo/config.toml']).toMatch(new RegExp(`^# .*${runner.tool}`, 'm'));
       }
       if (target.uefi) {
         // The script boots the firmware's removable-media path, tries the catalogue's firmware in order, and QEMU as the board says.

@@ -1,7 +1,7 @@
 /** Command line → typed options. No prompting, no file system: just what the user said. */
 import { parseArgs } from 'node:util';
 import {
-  catalogue, editions, findTarget, linkArgModes, programTemplates, templateNames,
+  boards, catalogue, editions, findBoard, findTarget, linkArgModes, programTemplates, templateNames,
   type LinkArgMode,
 } from '../core/catalogue.js';
 import { defaults } from '../core/answers.js';
@@ -34,6 +34,7 @@ export type CliOptions =
   | { command: 'help' }
   | { command: 'version' }
   | { command: 'list-targets'; json: boolean }
+  | { command: 'list-boards'; json: boolean }
   | { command: 'doctor'; target?: string; json: boolean };
 
 export const usage = `Usage: create-freestanding [directory] [options]
@@ -45,6 +46,7 @@ Scaffold a freestanding Rust binary (#![no_std], #![no_main], own entry point).
 
 Options:
   -t, --target <id>       what to build for (default: ${defaults.target}); see --list-targets
+      --board <id>        a real board QEMU models: ${boards.map((board) => board.id).join(', ')} (see --list-boards)
       --template <name>   ${templateNames.map((name) => `${name} (${programTemplates[name].summary})`).join(' | ')}; default ${defaults.template}
       --edition <year>    ${editions.join(' | ')} (default ${defaults.edition})
       --name <crate>      crate name (default: the directory's base name)
@@ -54,7 +56,8 @@ Options:
   -f, --force             allow a non-empty directory: overwrite only generated files, delete nothing
       --dry-run           print the files it would write; write nothing
       --verify            after generating, build (and run where possible) the project
-      --list-targets      print the target catalogue (with --json: a JSON array)
+      --list-targets      print the target catalogue, boards included (with --json: a JSON array)
+      --list-boards       print the real boards: chip, UART, image, QEMU machine (with --json: a JSON array)
       --json              machine-readable output
   -h, --help              show this help
   -v, --version           show the version
@@ -82,13 +85,14 @@ const npmKept: { env: string; flag: string; takes?: (word: string) => boolean; f
   { env: 't', flag: '-t', takes: (word) => findTarget(word) !== undefined },
   // Only a catalogue id counts: npm_config_target is also node-gyp's (an Electron version, say).
   { env: 'target', flag: '--target', takes: (word) => findTarget(word) !== undefined },
+  { env: 'board', flag: '--board', takes: (word) => findBoard(word) !== undefined },
   { env: 'template', flag: '--template', takes: (word) => (templateNames as readonly string[]).includes(word) },
   { env: 'edition', flag: '--edition', takes: (word) => (editions as readonly string[]).includes(word) },
   { env: 'link_args', flag: '--link-args', takes: (word) => (linkArgModes as readonly string[]).includes(word) },
   { env: 'name', flag: '--name', takes: () => true, free: true },
   { env: 'templates', flag: '--templates', takes: () => true, free: true },
   { env: 'force', flag: '--force' }, { env: 'dry_run', flag: '--dry-run' }, { env: 'verify', flag: '--verify' },
-  { env: 'json', flag: '--json' }, { env: 'list_targets', flag: '--list-targets' }, { env: 'yes', flag: '--yes' },
+  { env: 'json', flag: '--json' }, { env: 'list_targets', flag: '--list-targets' }, { env: 'list_boards', flag: '--list-boards' }, { env: 'yes', flag: '--yes' },
 ];
 
 /** What npm kept of the user's flags, and the command that passes them all on. */
@@ -166,6 +170,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       tokens: true,
       options: {
         target: { type: 'string', short: 't' },
+        board: { type: 'string' },
         template: { type: 'string' },
         edition: { type: 'string' },
         name: { type: 'string' },
@@ -176,6 +181,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         'dry-run': { type: 'boolean', default: false },
         verify: { type: 'boolean', default: false },
         'list-targets': { type: 'boolean', default: false },
+        'list-boards': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -211,8 +217,14 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   if (values.help || (positionals.length === 1 && positionals[0] === 'help')) return { command: 'help' };
   if (values.version) return { command: 'version' };
   if (values['list-targets']) return { command: 'list-targets', json: values.json };
+  if (values['list-boards']) return { command: 'list-boards', json: values.json };
 
-  const target = values.target;
+  // A board is a target of the same id: --board names one of them, and only those.
+  if (values.board !== undefined && !findBoard(values.board)) throw new UsageError(unknownBoard(values.board));
+  if (values.board !== undefined && values.target !== undefined && values.board !== values.target) {
+    throw new UsageError(`--board ${values.board} and --target ${values.target} disagree: a board is its own target, give one of them`);
+  }
+  const target = values.board ?? values.target;
   if (positionals[0] === 'doctor') {
     if (positionals.length > 1) throw new UsageError(`doctor takes no directory (got "${positionals[1]}")`);
     if (target !== undefined && !findTarget(target)) throw new UsageError(unknownTarget(target));
@@ -239,6 +251,15 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     json: values.json,
     npmKeptYes: kept?.fix,
   };
+}
+
+/** An unknown board in one line: the near ones, or every board. */
+export function unknownBoard(board: string): string {
+  const ids = boards.map((entry) => entry.id);
+  const near = closest(board, ids);
+  return near.length > 0
+    ? `unknown board "${board}"${didYouMean(near)} (--list-boards shows them all)`
+    : `unknown board "${board}"; choose one of: ${ids.join(', ')} (or a bare target with --target)`;
 }
 
 /** An unknown target in one line: the near ones, or the whole catalogue. */

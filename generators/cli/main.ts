@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { catalogue, describeTarget } from '../core/catalogue.js';
+import { boards, catalogue, describeBoard, describeTarget } from '../core/catalogue.js';
 import { packageDir } from '../core/render.js';
 import type { ScaffoldResult } from '../scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
@@ -23,6 +23,14 @@ function listTargets(json: boolean): string {
   const width = Math.max(...catalogue.map((target) => target.id.length));
   return catalogue
     .map((target) => `${target.id.padEnd(width)}  ${target.kind.padEnd(10)}  ${target.description}\n${' '.repeat(width + 14)}runs: ${target.runs}`)
+    .join('\n');
+}
+
+function listBoards(json: boolean): string {
+  if (json) return JSON.stringify(boards.map(describeBoard), null, 2);
+  const width = Math.max(...boards.map((board) => board.id.length));
+  return boards
+    .map((board) => `${board.id.padEnd(width)}  ${board.name}, ${board.chip} (${board.triple})\n${' '.repeat(width + 2)}hello on ${board.uart.name}; image: ${board.image.file ?? (board.image.format === 'ihex' ? 'Intel HEX' : 'raw .bin')} at ${board.image.address}; QEMU: ${board.qemu.program} -machine ${board.qemu.machine}`)
     .join('\n');
 }
 
@@ -86,6 +94,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'list-targets':
       print(listTargets(options.json));
+      return 0;
+    case 'list-boards':
+      print(listBoards(options.json));
       return 0;
     case 'doctor': {
       const { runDoctor } = await import('../toolchain/doctor.js');

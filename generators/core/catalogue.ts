@@ -60,6 +60,93 @@ export interface MemoryMap {
   ramLength: string;
 }
 
+/** One region of a real board's memory map, for its `memory.x`: where the numbers come from. */
+export interface MemoryRegion {
+  /** `FLASH` holds code and constants (and `.data`'s first values); `RAM` the statics and the stack. */
+  name: 'FLASH' | 'RAM';
+  origin: string;
+  length: string;
+  /** The document (and section) the numbers come from, for the comment above the line. */
+  source: string;
+}
+
+/** A register a board needs set before its UART sends (a clock gate, a pin's function): read it, clear `clear`, set `set`, write it back. */
+export interface RegisterSetup {
+  address: string;
+  /** The register's name in the reference manual, e.g. `RCC_APB2ENR`. */
+  register: string;
+  clear: string;
+  set: string;
+  why: string;
+}
+
+/** UART designs with a driver in `templates/rust/uart/<kind>.rs.hbs`: a new design is a new file there. */
+export type UartKind = 'pl011' | 'nrf51-uart' | 'stm32-usart' | 'sifive-uart';
+
+export interface BoardUart {
+  kind: UartKind;
+  /** As the board's manual names it, e.g. `USART1`. */
+  name: string;
+  base: string;
+  /** The baud-rate value(s) for 115200 baud 8N1 at the clock after reset: `divisor` (and PL011's `fraction`). */
+  divisor: string;
+  fraction?: string;
+  /** The clock and the arithmetic behind `divisor`, for the comment. */
+  clock: string;
+  /** Where to connect a USB-serial adapter (TX pin, and GND). */
+  pins: string;
+  /** UARTs that route to any pin (nRF51's PSELTXD): the TX pin's number. */
+  txPin?: string;
+  /** Registers to set first, in order: clocks, then pin functions. */
+  setup: RegisterSetup[];
+  source: string;
+}
+
+/** The file a board's loader or flasher takes, made from the ELF with objcopy. */
+export interface FlashImage {
+  /** objcopy's output format: `binary` (raw bytes from the first load address) or `ihex` (Intel HEX, addresses inside). */
+  format: 'binary' | 'ihex';
+  /** A name the loader insists on (the Pi's `kernel8.img`); otherwise `<crate>.bin` or `<crate>.hex`. */
+  file?: string;
+  /** Where its first byte goes (binary) or where it starts (ihex). */
+  address: string;
+  /** How it reaches the board, one sentence. */
+  how: string;
+  /** QEMU boots this very file (`-kernel <file>`); otherwise CI compares its bytes with the ELF's load segments. */
+  qemuBoots: boolean;
+}
+
+/** A real-board runner for `.cargo/config.toml`, given commented out. */
+export interface ProbeRunner {
+  tool: 'probe-rs' | 'openocd';
+  runner: string;
+  why: string;
+}
+
+/**
+ * A real board QEMU models as it is: the chip's memory map, the UART on its
+ * pins, the image its loader takes. One entry here makes a target of the
+ * same id (`boardTarget`), so `--board <id>`, `--list-boards`, the prompt,
+ * the plan, `doctor` and the matrix all see it. The numbers cite the vendor's
+ * manual and QEMU's model of the board.
+ */
+export interface Board {
+  id: string;
+  /** The board's own name, e.g. "Raspberry Pi 3 Model B". */
+  name: string;
+  chip: string;
+  triple: string;
+  family: 'cortex-m' | 'aarch64' | 'riscv';
+  qemu: QemuBoard;
+  memory: MemoryRegion[];
+  uart: BoardUart;
+  image: FlashImage;
+  runners: ProbeRunner[];
+  /** Raspberry Pi: the lines its firmware reads from config.txt on the SD card's boot partition. */
+  configTxt?: { line: string; why: string }[];
+  notes: string[];
+}
+
 interface TargetBase {
   id: string;
   description: string;
@@ -103,6 +190,8 @@ export interface BareMetalTarget extends TargetBase {
   board?: QemuBoard;
   /** Extra rustflags for `.cargo/config.toml`, with the reason. */
   rustflags?: { flags: string[]; why: string };
+  /** A real board (see `boards`): its UART, image, runners and cited memory map. */
+  hardware?: Board;
 }
 
 export type Target = HostTarget | BareMetalTarget;
@@ -231,6 +320,232 @@ const uefiArm64 = uefiTarget('aarch64-unknown-uefi', 'UEFI application for 64-bi
   'arm64',
   'exits through Arm semihosting (`hlt #0xf000`, status 101), which only QEMU or a debugger answers: on a real machine `hlt` is an undefined instruction, so the firmware reports an exception and stops.');
 
+/**
+ * Real boards that QEMU 7.2 models as they are. Each number cites the chip
+ * vendor's manual and the QEMU source of the model (hw/arm/raspi.c and
+ * bcm2835_peripherals.c, hw/riscv/sifive_e.c, hw/arm/nrf51_soc.c,
+ * stm32f405_soc.c, stm32f100_soc.c, stellaris.c); where the two differ, the
+ * chip's real value is used (it fits inside QEMU's). Adding a board is one
+ * entry here (and, for a UART of a new design, one driver in templates/rust/uart/).
+ */
+export const boards: readonly Board[] = [
+  {
+    id: 'raspi3b', name: 'Raspberry Pi 3 Model B', chip: 'BCM2837 (4× Cortex-A53)', triple: 'aarch64-unknown-none', family: 'aarch64',
+    qemu: {
+      program: 'qemu-system-aarch64', machine: 'raspi3b', extraArgs: stdioArgs,
+      aptPackage: 'qemu-system-arm', brewFormula: 'qemu', summary: 'Raspberry Pi 3 Model B, BCM2837',
+    },
+    memory: [{
+      name: 'RAM', origin: '0x00080000', length: '0x3B380000',
+      source: 'The firmware loads kernel8.img at 0x8_0000 (kernel_address, Raspberry Pi config.txt documentation); QEMU\'s raspi3b loads -kernel there too (hw/arm/boot.c, KERNEL64_LOAD_ADDR). The ARM\'s share of the 1 GiB ends where the VideoCore\'s begins: 0x3B40_0000 with the default gpu_mem=76 (QEMU keeps its top 64 MiB, hw/arm/raspi.c).',
+    }],
+    uart: {
+      kind: 'pl011', name: 'UART0 (PL011)', base: '0x3F201000', divisor: '26', fraction: '3',
+      clock: 'UARTCLK is 48 MHz (config.txt init_uart_clock=48000000): 48_000_000 / (16 × 115_200) = 26.04, so IBRD = 26 and FBRD = round(0.04 × 64) = 3',
+      pins: 'GPIO 14 (TXD0, header pin 8) and GPIO 15 (RXD0, pin 10), GND on pin 6; a 3.3 V USB-serial adapter',
+      setup: [{
+        address: '0x3F200004', register: 'GPFSEL1', clear: '0x0003F000', set: '0x00024000',
+        why: 'GPIO 14 and 15 to alternate function 0 (0b100 in bits 12-14 and 15-17), which is TXD0/RXD0',
+      }],
+      source: 'BCM2835 ARM Peripherals, 1.2.3 (peripherals at bus 0x7E00_0000 = ARM physical 0x3F00_0000 on the BCM2837), 6.2 (GPFSEL1, alternate functions), 13.4 (PL011 registers); QEMU: hw/arm/bcm2835_peripherals.c puts the PL011 at offset 0x20_1000 on the first serial port',
+    },
+    image: {
+      format: 'binary', file: 'kernel8.img', address: '0x80000', qemuBoots: true,
+      how: 'Copy kernel8.img and config.txt to the FAT boot partition of an SD card that holds the Pi firmware (bootcode.bin, start.elf, fixup.dat from github.com/raspberrypi/firmware, boot/); the firmware loads it at 0x8_0000 and starts all four cores there.',
+    },
+    runners: [],
+    configTxt: [
+      { line: 'arm_64bit=1', why: 'start the cores in AArch64 state' },
+      { line: 'kernel=kernel8.img', why: 'the image to load (the default name for a 64-bit kernel)' },
+      { line: 'kernel_address=0x80000', why: 'where to load it: memory.x links the program there' },
+      { line: 'init_uart_clock=48000000', why: 'the PL011\'s clock, which the baud-rate divisor in src/uart.rs assumes' },
+      { line: 'dtoverlay=disable-bt', why: 'the Pi 3 gives the PL011 to Bluetooth by default; this gives it back to GPIO 14/15' },
+    ],
+    notes: [
+      'The firmware starts the program at EL2 (QEMU too); `_start` lets FP/SIMD run there (CPTR_EL2) and at EL1 (CPACR_EL1).',
+    ],
+  },
+  {
+    id: 'sifive_e', name: 'SiFive HiFive1', chip: 'FE310-G000 (E31, RV32IMAC)', triple: 'riscv32imac-unknown-none-elf', family: 'riscv',
+    qemu: {
+      program: 'qemu-system-riscv32', machine: 'sifive_e', extraArgs: stdioArgs,
+      aptPackage: 'qemu-system-misc', brewFormula: 'qemu', summary: 'SiFive HiFive1, FE310',
+    },
+    memory: [
+      {
+        name: 'FLASH', origin: '0x20400000', length: '12M',
+        source: 'FE310-G000 Manual, 4 (memory map: QSPI0 flash at 0x2000_0000, 512 MiB window); the HiFive1\'s 16 MiB flash keeps SiFive\'s boot loader in its first 4 MiB, which jumps to 0x2040_0000 (HiFive1 Getting Started Guide; QEMU\'s mask ROM jumps there too, hw/riscv/sifive_e.c)',
+      },
+      {
+        name: 'RAM', origin: '0x80000000', length: '16K',
+        source: 'FE310-G000 Manual, 4: the 16 KiB data tightly integrated memory (DTIM) at 0x8000_0000 (QEMU: SIFIVE_E_DEV_DTIM, hw/riscv/sifive_e.c)',
+      },
+    ],
+    uart: {
+      kind: 'sifive-uart', name: 'UART0', base: '0x10013000', divisor: '138',
+      clock: 'baud = tlclk / (div + 1); the HiFive1\'s boot loader runs tlclk from the 16 MHz crystal: 16_000_000 / 115_200 - 1 = 137.9, so div = 138',
+      pins: 'GPIO 16 (RX) and 17 (TX), wired to the board\'s FTDI USB-serial port (the second /dev/ttyUSB)',
+      setup: [
+        { address: '0x1001203C', register: 'GPIO_IOF_SEL', clear: '0x00030000', set: '0x00000000', why: 'GPIO 16 and 17 to I/O function 0, which is UART0' },
+        { address: '0x10012038', register: 'GPIO_IOF_EN', clear: '0x00000000', set: '0x00030000', why: 'hand GPIO 16 and 17 to that I/O function' },
+      ],
+      source: 'FE310-G000 Manual, 17 (GPIO: iof_en at 0x38, iof_sel at 0x3C; GPIO at 0x1001_2000), 18 (UART: txdata 0x00, txctrl 0x08, div 0x18; UART0 at 0x1001_3000); QEMU: hw/riscv/sifive_e.c puts UART0 there on the first serial port',
+    },
+    image: {
+      format: 'binary', address: '0x20400000', qemuBoots: false,
+      how: 'OpenOCD (or the HiFive1 Rev B\'s J-Link) programs the ELF, whose addresses say where; a tool that takes raw bytes writes the .bin at 0x2040_0000.',
+    },
+    runners: [
+      { tool: 'openocd', runner: 'openocd -f board/sifive-hifive1.cfg -c "program <elf> verify reset exit"', why: 'HiFive1 (FTDI JTAG); Rev B: probe-rs run --chip FE310-G002' },
+    ],
+    notes: [
+      'Code runs in place from SPI flash; `_start` copies `.data`\'s first values from flash into the DTIM.',
+    ],
+  },
+  {
+    id: 'microbit', name: 'BBC micro:bit v1', chip: 'nRF51822 (Cortex-M0)', triple: 'thumbv6m-none-eabi', family: 'cortex-m',
+    qemu: {
+      program: 'qemu-system-arm', machine: 'microbit', extraArgs: stdioArgs,
+      aptPackage: 'qemu-system-arm', brewFormula: 'qemu', summary: 'BBC micro:bit v1, nRF51822',
+    },
+    memory: [
+      { name: 'FLASH', origin: '0x00000000', length: '256K', source: 'nRF51822 Product Specification v3.x, 8.1 (memory map: 256 kB code flash at 0x0); QEMU: NRF51_FLASH_BASE, hw/arm/nrf51_soc.c' },
+      { name: 'RAM', origin: '0x20000000', length: '16K', source: 'nRF51822-QFAA (the micro:bit v1\'s) has 16 kB RAM at 0x2000_0000 (Product Specification, 8.1); QEMU: NRF51_SRAM_BASE and the microbit\'s 16 KiB' },
+    ],
+    uart: {
+      kind: 'nrf51-uart', name: 'UART0', base: '0x40002000', divisor: '0x01D7E000', txPin: '24',
+      clock: 'BAUDRATE takes a code, not a divisor: 0x01D7_E000 is 115200 baud (nRF51 Series Reference Manual, 29.9.13)',
+      pins: 'P0.24 (TX) goes to the board\'s USB interface chip, so the output arrives on the USB serial port (/dev/ttyACM0) at 115200 baud',
+      setup: [],
+      source: 'nRF51 Series Reference Manual v3.0, 29 (UART: STARTTX 0x008, TXDRDY 0x11C, ENABLE 0x500, PSELTXD 0x50C, TXD 0x51C, BAUDRATE 0x524; UART0 at 0x4000_2000); micro:bit v1 schematic (TGT_TX = P0.24); QEMU: hw/char/nrf51_uart.c on the first serial port',
+    },
+    image: {
+      format: 'ihex', address: '0x0', qemuBoots: false,
+      how: 'Copy the .hex file onto the MICROBIT drive the board shows over USB: its DAPLink interface flashes it and resets the chip.',
+    },
+    runners: [
+      { tool: 'probe-rs', runner: 'probe-rs run --chip nRF51822_xxAA', why: 'through the board\'s DAPLink (CMSIS-DAP) interface' },
+      { tool: 'openocd', runner: 'openocd -f interface/cmsis-dap.cfg -f target/nrf51.cfg -c "program <elf> verify reset exit"', why: 'the same probe through OpenOCD' },
+    ],
+    notes: [],
+  },
+  {
+    id: 'netduinoplus2', name: 'Netduino Plus 2', chip: 'STM32F405RG (Cortex-M4F)', triple: 'thumbv7em-none-eabihf', family: 'cortex-m',
+    qemu: {
+      program: 'qemu-system-arm', machine: 'netduinoplus2', extraArgs: stdioArgs,
+      aptPackage: 'qemu-system-arm', brewFormula: 'qemu', summary: 'Netduino Plus 2, STM32F405RG',
+    },
+    memory: [
+      { name: 'FLASH', origin: '0x08000000', length: '1M', source: 'STM32F405xx datasheet (DS8626), 4 (memory map: 1 MB flash at 0x0800_0000, aliased at 0x0 when booting from flash); QEMU: FLASH_BASE_ADDRESS, hw/arm/stm32f405_soc.c' },
+      { name: 'RAM', origin: '0x20000000', length: '128K', source: 'RM0090, 2.3.1: SRAM1 (112 KB) and SRAM2 (16 KB) are contiguous at 0x2000_0000 (the 64 KB CCM RAM at 0x1000_0000 is separate); QEMU maps 192 KiB there' },
+    ],
+    uart: {
+      kind: 'stm32-usart', name: 'USART1', base: '0x40011000', divisor: '0x8B',
+      clock: 'after reset the core runs on the 16 MHz HSI: BRR = 16_000_000 / 115_200 = 138.9, so 0x8B (mantissa 8, fraction 11)',
+      pins: 'PA9 (USART1_TX, alternate function 7); check the Netduino\'s schematic for the header pin that carries it',
+      setup: [
+        { address: '0x40023830', register: 'RCC_AHB1ENR', clear: '0x00000000', set: '0x00000001', why: 'clock GPIOA (GPIOAEN)' },
+        { address: '0x40023844', register: 'RCC_APB2ENR', clear: '0x00000000', set: '0x00000010', why: 'clock USART1 (USART1EN)' },
+        { address: '0x40020000', register: 'GPIOA_MODER', clear: '0x000C0000', set: '0x00080000', why: 'PA9 to alternate-function mode (0b10 in bits 18-19)' },
+        { address: '0x40020024', register: 'GPIOA_AFRH', clear: '0x000000F0', set: '0x00000070', why: 'PA9\'s alternate function 7: USART1_TX' },
+      ],
+      source: 'RM0090 (STM32F405/415 reference manual), 2.3 (USART1 at 0x4001_1000, RCC at 0x4002_3800, GPIOA at 0x4002_0000), 6.3 (RCC), 8.4 (GPIO), 30.6 (USART: SR 0x00, DR 0x04, BRR 0x08, CR1 0x0C); QEMU: hw/arm/stm32f405_soc.c puts USART1 on the first serial port',
+    },
+    image: {
+      format: 'binary', address: '0x08000000', qemuBoots: false,
+      how: 'probe-rs or OpenOCD program the ELF; for raw bytes, `st-flash write <file>.bin 0x8000000`, or the chip\'s DFU boot loader (`dfu-util -a 0 -s 0x08000000 -D <file>.bin`).',
+    },
+    runners: [
+      { tool: 'probe-rs', runner: 'probe-rs run --chip STM32F405RGTx', why: 'an ST-LINK or other SWD probe on the board\'s SWD pads' },
+      { tool: 'openocd', runner: 'openocd -f interface/stlink.cfg -f target/stm32f4x.cfg -c "program <elf> verify reset exit"', why: 'the same through OpenOCD' },
+    ],
+    notes: [],
+  },
+  {
+    id: 'stm32vldiscovery', name: 'STM32VLDISCOVERY', chip: 'STM32F100RB (Cortex-M3)', triple: 'thumbv7m-none-eabi', family: 'cortex-m',
+    qemu: {
+      program: 'qemu-system-arm', machine: 'stm32vldiscovery', extraArgs: stdioArgs,
+      aptPackage: 'qemu-system-arm', brewFormula: 'qemu', summary: 'STM32VLDISCOVERY, STM32F100RB',
+    },
+    memory: [
+      { name: 'FLASH', origin: '0x08000000', length: '128K', source: 'STM32F100xB datasheet (DS6517), 4 (memory map) and 2 (128 KB flash on the RB); RM0041, 3.3; QEMU: FLASH_BASE_ADDRESS and FLASH_SIZE, hw/arm/stm32f100_soc.c' },
+      { name: 'RAM', origin: '0x20000000', length: '8K', source: 'STM32F100xB datasheet, 2: 8 KB SRAM at 0x2000_0000; QEMU: SRAM_BASE_ADDRESS and SRAM_SIZE' },
+    ],
+    uart: {
+      kind: 'stm32-usart', name: 'USART1', base: '0x40013800', divisor: '0x45',
+      clock: 'after reset the core runs on the 8 MHz HSI: BRR = 8_000_000 / 115_200 = 69.4, so 0x45 (mantissa 4, fraction 5)',
+      pins: 'PA9 (USART1_TX) on header P2, GND beside it; a 3.3 V USB-serial adapter (the board\'s ST-LINK/V1 has no serial port)',
+      setup: [
+        { address: '0x40021018', register: 'RCC_APB2ENR', clear: '0x00000000', set: '0x00004004', why: 'clock GPIOA (IOPAEN) and USART1 (USART1EN)' },
+        { address: '0x40010804', register: 'GPIOA_CRH', clear: '0x000000F0', set: '0x000000A0', why: 'PA9: alternate-function push-pull output, 2 MHz (CNF9 = 0b10, MODE9 = 0b10)' },
+      ],
+      source: 'RM0041 (STM32F100xx reference manual), 3.1 (USART1 at 0x4001_3800, RCC at 0x4002_1000, GPIOA at 0x4001_0800), 6.3.7 (RCC_APB2ENR), 7.2.2 (GPIOx_CRH), 23.6 (USART registers); QEMU: hw/arm/stm32f100_soc.c puts USART1 on the first serial port',
+    },
+    image: {
+      format: 'binary', address: '0x08000000', qemuBoots: false,
+      how: 'The board\'s ST-LINK/V1 programs the ELF through OpenOCD; for raw bytes, `st-flash write <file>.bin 0x8000000`.',
+    },
+    runners: [
+      { tool: 'openocd', runner: 'openocd -f board/stm32vldiscovery.cfg -c "program <elf> verify reset exit"', why: 'the on-board ST-LINK/V1 (probe-rs does not speak V1)' },
+    ],
+    notes: [],
+  },
+  {
+    id: 'lm3s6965evb', name: 'Stellaris LM3S6965 Evaluation Board', chip: 'LM3S6965 (Cortex-M3)', triple: 'thumbv7m-none-eabi', family: 'cortex-m',
+    qemu: {
+      program: 'qemu-system-arm', machine: 'lm3s6965evb', extraArgs: stdioArgs,
+      aptPackage: 'qemu-system-arm', brewFormula: 'qemu', summary: 'TI Stellaris LM3S6965EVB',
+    },
+    memory: [
+      { name: 'FLASH', origin: '0x00000000', length: '256K', source: 'LM3S6965 datasheet, 2.4 (memory map: 256 KB flash at 0x0); QEMU: hw/arm/stellaris.c (flash size from DC0)' },
+      { name: 'RAM', origin: '0x20000000', length: '64K', source: 'LM3S6965 datasheet, 2.4: 64 KB SRAM at 0x2000_0000; QEMU: hw/arm/stellaris.c' },
+    ],
+    uart: {
+      kind: 'pl011', name: 'UART0', base: '0x4000C000', divisor: '4', fraction: '22',
+      clock: 'after reset the system clock is the board\'s 8 MHz crystal, PLL bypassed: 8_000_000 / (16 × 115_200) = 4.34, so IBRD = 4 and FBRD = round(0.34 × 64) = 22',
+      pins: 'PA1 (U0Tx), wired to the board\'s FTDI USB-serial port (the second of its two USB serial devices)',
+      setup: [
+        { address: '0x400FE104', register: 'RCGC1', clear: '0x00000000', set: '0x00000001', why: 'clock UART0' },
+        { address: '0x400FE108', register: 'RCGC2', clear: '0x00000000', set: '0x00000001', why: 'clock GPIO port A' },
+        { address: '0x40004420', register: 'GPIOAFSEL (port A)', clear: '0x00000000', set: '0x00000003', why: 'PA0/PA1 to their peripheral function, U0Rx/U0Tx' },
+        { address: '0x4000451C', register: 'GPIODEN (port A)', clear: '0x00000000', set: '0x00000003', why: 'enable PA0/PA1 as digital pins' },
+      ],
+      source: 'LM3S6965 datasheet, 6 (system control: RCGC1 0x104, RCGC2 0x108 at 0x400F_E000), 8 (GPIO: AFSEL 0x420, DEN 0x51C; port A at 0x4000_4000), 13 (UART: the PL011 register layout; UART0 at 0x4000_C000); QEMU: hw/arm/stellaris.c puts UART0 on the first serial port',
+    },
+    image: {
+      format: 'binary', address: '0x0', qemuBoots: false,
+      how: 'OpenOCD programs the ELF through the board\'s FTDI JTAG; TI\'s LM Flash Programmer writes the .bin at 0x0.',
+    },
+    runners: [
+      { tool: 'openocd', runner: 'openocd -f board/ek-lm3s6965.cfg -c "program <elf> verify reset exit"', why: 'the board\'s built-in FTDI JTAG' },
+    ],
+    notes: [],
+  },
+];
+
+/** A board as a target: the same id, its triple's family and proof, its memory map from `memory`. */
+function boardTarget(board: Board): BareMetalTarget {
+  const region = (name: MemoryRegion['name']) => board.memory.find((entry) => entry.name === name);
+  const ram = region('RAM')!;
+  const flash = region('FLASH') ?? ram;
+  const machine = { 'cortex-m': 'arm', aarch64: 'aarch64', riscv: 'riscv' } as const;
+  return {
+    id: board.id, kind: 'bare-metal', triple: board.triple, family: board.family,
+    description: `${board.name} (${board.chip}): hello on ${board.uart.name}, image ${board.image.file ?? (board.image.format === 'ihex' ? 'Intel HEX' : 'raw .bin')}`,
+    memory: { flashOrigin: flash.origin, flashLength: flash.length, ramOrigin: ram.origin, ramLength: ram.length },
+    board: board.qemu, hardware: board,
+    runnable: true, runs: `QEMU ${board.qemu.machine} (${board.qemu.summary}), output on ${board.uart.name}`,
+    proofs: [{
+      triple: board.triple, toolchain: 'xcargo', run: { via: 'cargo-runner' },
+      inspect: {
+        format: 'elf', machine: machine[board.family], bits: board.family === 'aarch64' ? 64 : 32,
+        entrySymbol: board.family === 'cortex-m' ? 'reset' : '_start',
+      },
+    }],
+    notes: board.notes,
+  };
+}
+
 export const catalogue: readonly Target[] = [
   {
     id: 'host', kind: 'host', family: 'host', oses: ['linux', 'windows', 'macos'],
@@ -344,6 +659,8 @@ export const catalogue: readonly Target[] = [
   },
   uefiX64,
   uefiArm64,
+  // The real boards, after the bare targets.
+  ...boards.map(boardTarget),
 ];
 
 export const templateNames = ['hello', 'minimal'] as const;
@@ -422,6 +739,11 @@ export function minimumRustForAny(target: Target): { version: string; why: strin
     .reduce((best, next) => (newer(next.version, best.version) ? next : best));
 }
 
+/** A board by its id (`--board <id>`). */
+export function findBoard(id: string): Board | undefined {
+  return boards.find((board) => board.id === id);
+}
+
 export function findTarget(id: string): Target | undefined {
   return catalogue.find((target) => target.id === id);
 }
@@ -459,6 +781,19 @@ export function describeTarget(target: Target) {
     ...(target.kind === 'bare-metal' ? { triple: target.triple } : {}),
     description: target.description,
     runnable: target.runnable,
+  };
+}
+
+/** What `--list-boards --json` prints for one board. */
+export function describeBoard(board: Board) {
+  return {
+    id: board.id,
+    name: board.name,
+    chip: board.chip,
+    triple: board.triple,
+    uart: board.uart.name,
+    image: { format: board.image.format, address: board.image.address, ...(board.image.file ? { file: board.image.file } : {}) },
+    qemu: { program: board.qemu.program, machine: board.qemu.machine },
   };
 }
 

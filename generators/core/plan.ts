@@ -8,7 +8,7 @@
  */
 import {
   findTarget, hostOsFacts, minimumRustFor, programTemplates, qemuCommand, runnerCommand, uefiRunner, uefiScript,
-  type BareMetalTarget, type Edition, type Family, type HostOs, type HostTarget, type LinkArgMode,
+  type BareMetalTarget, type Board, type MemoryMap, type Edition, type Family, type HostOs, type HostTarget, type LinkArgMode,
   type Target, type TemplateName,
 } from './catalogue.js';
 import type { Answers } from './answers.js';
@@ -120,16 +120,73 @@ export interface UefiContext {
   script: string;
 }
 
+/** `memory.x`: the regions, each with where its numbers come from, and the names link.x needs that the chip lacks. */
+export interface MemoryContext {
+  /** Whose numbers these are, one line. */
+  about: string;
+  /** `source` is also given as `sourceLines`, wrapped for a comment. */
+  regions: { name: string; origin: string; length: string; source: string; sourceLines: string[] }[];
+  /** `REGION_ALIAS` lines: e.g. a chip without flash runs its code from RAM. */
+  aliases: { alias: string; region: string }[];
+}
+
+/** A real board (`--board`): its UART, its image, its runners. */
+export interface HardwareContext {
+  name: string;
+  chip: string;
+  uart: {
+    name: string;
+    /** Addresses and values as Rust literals (`0x4001_1000`). */
+    base: string;
+    divisor: string;
+    /** PL011 only: the fractional divisor; `0` elsewhere. */
+    fraction: string;
+    clock: string;
+    pins: string;
+    /** nRF51: the TX pin's number; `none` where the pin is fixed. */
+    txPin: string;
+    source: string;
+    setup: { address: string; register: string; clear: string; set: string; why: string }[];
+    hasSetup: boolean;
+    /** The driver's header, paragraph by paragraph (registers' source, baud-rate arithmetic, wiring), wrapped for `//!` lines. */
+    docParagraphs: string[][];
+  };
+  image: {
+    file: string;
+    /** objcopy's `-O` value. */
+    format: string;
+    formatName: string;
+    address: string;
+    how: string;
+    /** The commands that make it, from cargo-binutils and from rustup's llvm-tools. */
+    cargoObjcopy: string;
+    rustObjcopy: string;
+    qemuBoots: boolean;
+    /** Present when `qemuBoots`: QEMU started on the image itself. */
+    qemuCommand?: string;
+  };
+  /** Commented lines for `.cargo/config.toml`: the real-board runners. */
+  runnerComments: string[];
+  hasConfigTxt: boolean;
+  configTxt: { line: string; why: string }[];
+}
+
 export interface BareMetalContext extends CommonContext {
   kind: 'bare-metal';
   triple: string;
   /** Present when `hasLinkerScript`. */
   memory?: { flashOrigin: string; flashLength: string; ramOrigin: string; ramLength: string };
-  /** link.x and the build.rs that hands it over; a UEFI image has neither (the firmware places it). */
+  /** Present when `hasLinkerScript`: memory.x's regions. */
+  memoryMap?: MemoryContext;
+  /** memory.x, link.x and the build.rs that hands them over; a UEFI image has none (the firmware places it). */
   hasLinkerScript: boolean;
   isUefi: boolean;
   /** Present when `isUefi`. */
   uefi?: UefiContext;
+  /** A real board (`--board`): hello prints on its UART, and the project makes its flash image. */
+  isBoard: boolean;
+  /** Present when `isBoard`. */
+  hardware?: HardwareContext;
   hasBoard: boolean;
   /** Present when `hasBoard`. */
   board?: BoardContext;
@@ -228,12 +285,18 @@ function familyFiles(target: Target, template: TemplateName, linkArgs: LinkArgMo
       : { path: '.cargo/config.toml', source: 'project/host.cargo-config.toml.hbs', purpose: 'the linker arguments, as rustflags per OS (the post\'s way)' };
     return [main, ...(programTemplates[template].usesOsModule ? osFiles : []), linkFile];
   }
+  const board = target.hardware;
   return [
     main,
     ...(familyModules[target.family] ?? []),
     ...(target.memory ? [
-      { path: 'link.x', source: `${family}/link.x.hbs`, purpose: 'linker script: memory map, section layout, entry point' },
-      { path: 'build.rs', source: 'rust/bare-metal/build.rs', purpose: 'hands link.x to the linker and relinks when it changes' },
+      ...(board && programTemplates[template].exits
+        ? [{ path: 'src/uart.rs', source: `rust/uart/${board.uart.kind}.rs.hbs`, purpose: `the driver of the board's ${board.uart.name}: hello's output, on its pins` }]
+        : []),
+      { path: 'memory.x', source: 'rust/bare-metal/memory.x.hbs', purpose: 'yours: the chip\'s memory regions (origin and length of flash and RAM), with where each number comes from' },
+      { path: 'link.x', source: `${family}/link.x.hbs`, purpose: 'the generator\'s linker script: section layout and entry point, in the regions of memory.x, with checks that stop a build that does not fit' },
+      { path: 'build.rs', source: 'rust/bare-metal/build.rs', purpose: 'hands link.x (and memory.x) to the linker and relinks when either changes' },
+      ...(board?.configTxt ? [{ path: 'config.txt', source: 'project/config.txt.hbs', purpose: 'the Raspberry Pi firmware\'s settings: copy it to the SD card beside the image' }] : []),
     ] : []),
     ...(target.uefi ? [
       { path: uefiScript, source: `${family}/${uefiScript}.hbs`, purpose: 'boots the program in QEMU: UEFI firmware, and a FAT folder holding it as `' + target.uefi.bootFile + '`' },
@@ -313,17 +376,100 @@ export function libraryName(packageName: string): string {
   return shadowingNames.has(snake) ? `${snake}_lib` : snake;
 }
 
-function bareMetalContext(target: BareMetalTarget): Omit<BareMetalContext, keyof CommonContext> {
+/** Words in lines of at most `width` characters, for comments. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** `0x3F201000` → `0x3F20_1000`: hex in groups of four, as Rust code writes long literals. */
+export function rustHex(value: string): string {
+  const match = /^0x([0-9a-fA-F]+)$/.exec(value);
+  if (!match) return value;
+  const bare = match[1].toUpperCase().replace(/^0+(?=.)/, '');
+  // Addresses in whole groups of four (`0x0800_0000`), short values as they are (`0x8B`).
+  const digits = bare.length > 4 ? bare.padStart(Math.ceil(bare.length / 4) * 4, '0') : bare;
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
+  return `0x${groups.join('_')}`;
+}
+
+/** The regions of `memory.x`: a board's, cited; a bare target's, from its QEMU board. */
+function memoryContext(target: BareMetalTarget, memory: MemoryMap): MemoryContext {
+  if (target.hardware) {
+    const regions = target.hardware.memory.map((region) => ({ ...region, sourceLines: wrapText(region.source, 72) }));
+    return {
+      about: `${target.hardware.name} (${target.hardware.chip})`,
+      regions,
+      aliases: regions.some((region) => region.name === 'FLASH') ? [] : [{ alias: 'FLASH', region: 'RAM' }],
+    };
+  }
+  const machine = target.board ? `QEMU's ${target.board.machine} board (${target.board.summary})` : 'this target\'s usual boards';
+  const source = `${machine}, which this project runs on; take your chip's from its datasheet or reference manual ("memory map")`;
+  const sourceLines = wrapText(source, 72);
+  const ram = { name: 'RAM', origin: memory.ramOrigin, length: memory.ramLength, source, sourceLines };
+  if (target.family === 'cortex-m') {
+    return { about: machine, regions: [{ name: 'FLASH', origin: memory.flashOrigin, length: memory.flashLength, source, sourceLines }, ram], aliases: [] };
+  }
+  return { about: machine, regions: [ram], aliases: [{ alias: 'FLASH', region: 'RAM' }] };
+}
+
+function hardwareContext(target: BareMetalTarget, board: Board, name: string): HardwareContext {
+  const image = board.image;
+  const file = image.file ?? `${name}.${image.format === 'ihex' ? 'hex' : 'bin'}`;
+  const elf = `target/${target.triple}/release/${name}`;
+  const runnerComments = board.runners.flatMap((runner) => (runner.tool === 'probe-rs'
+    ? [`# ${runner.why}:`, `# runner = ${toml(runner.runner)}`]
+    : [`# ${runner.why}, flashing the release ELF (OpenOCD takes it inside a command, so it is no cargo runner):`, `#   ${runner.runner.replace('<elf>', elf)}`]));
+  return {
+    name: board.name,
+    chip: board.chip,
+    uart: {
+      name: board.uart.name, base: rustHex(board.uart.base), divisor: rustHex(board.uart.divisor),
+      fraction: board.uart.fraction ?? '0', clock: board.uart.clock, pins: board.uart.pins, txPin: board.uart.txPin ?? 'none', source: board.uart.source,
+      setup: board.uart.setup.map((entry) => ({ ...entry, address: rustHex(entry.address), clear: rustHex(entry.clear), set: rustHex(entry.set) })),
+      hasSetup: board.uart.setup.length > 0,
+      docParagraphs: [
+        wrapText(`Registers: ${board.uart.source}.`, 76),
+        wrapText(`Baud rate: ${board.uart.clock}.`, 76),
+        wrapText(`Wiring: ${board.uart.pins}; 115200 baud, 8 data bits, no parity, 1 stop bit (\`picocom -b 115200 /dev/ttyUSB0\`, or \`screen /dev/ttyUSB0 115200\`).`, 76),
+      ],
+    },
+    image: {
+      file, format: image.format, formatName: image.format === 'ihex' ? 'Intel HEX' : 'raw binary',
+      address: rustHex(image.address), how: image.how.replaceAll('<file>', name),
+      cargoObjcopy: `cargo objcopy --release -- -O ${image.format} ${file}`,
+      rustObjcopy: `rust-objcopy -O ${image.format} ${elf} ${file}`,
+      qemuBoots: image.qemuBoots,
+      ...(image.qemuBoots ? { qemuCommand: `${runnerCommand(board.qemu)} ${file}` } : {}),
+    },
+    runnerComments: runnerComments.length > 0 ? runnerComments : ['# No probe runner: this board boots its image from an SD card (see README.md).'],
+    hasConfigTxt: Boolean(board.configTxt),
+    configTxt: board.configTxt ?? [],
+  };
+}
+
+function bareMetalContext(target: BareMetalTarget, name: string): Omit<BareMetalContext, keyof CommonContext> {
   const board = target.board && target.runnable ? target.board : undefined;
   return {
     kind: 'bare-metal',
     triple: target.triple,
-    ...(target.memory ? { memory: target.memory } : {}),
+    ...(target.memory ? { memory: target.memory, memoryMap: memoryContext(target, target.memory) } : {}),
     hasLinkerScript: Boolean(target.memory),
     isUefi: Boolean(target.uefi),
     ...(target.uefi && target.board ? {
       uefi: { ...target.uefi, qemu: qemuCommand(target.board), script: uefiScript },
     } : {}),
+    isBoard: Boolean(target.hardware),
+    ...(target.hardware ? { hardware: hardwareContext(target, target.hardware, name) } : {}),
     hasBoard: Boolean(board),
     ...(board ? {
       board: {
@@ -410,6 +556,6 @@ export function planProject(answers: Answers, options: PlanOptions = { inWorkspa
   };
   const context: RenderContext = target.kind === 'host'
     ? { ...common, ...hostContext(target, answers) } as HostContext
-    : { ...common, ...bareMetalContext(target) } as BareMetalContext;
+    : { ...common, ...bareMetalContext(target, answers.name) } as BareMetalContext;
   return { context, files };
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
-import { findTarget, minimumRustForAny, type BareMetalTarget, type HostOs, type Target, type UefiBoot } from '../core/catalogue.js';
+import { boards, findTarget, minimumRustForAny, type BareMetalTarget, type HostOs, type Target, type UefiBoot } from '../core/catalogue.js';
 
 export interface Check {
   name: string;
@@ -163,10 +163,41 @@ async function hostChecks(oses: readonly HostOs[]): Promise<Check[]> {
   return checks;
 }
 
+/** `NAME : ORIGIN = x, LENGTH = y` lines of a linker script's MEMORY block. */
+function memoryRegions(text: string): Map<string, { origin: bigint; length: string }> {
+  const regions = new Map<string, { origin: bigint; length: string }>();
+  for (const match of text.matchAll(/^\s*(\w+)\s*(?:\([^)]*\))?\s*:\s*ORIGIN\s*=\s*(0x[0-9a-f_]+|\d+)\s*,\s*LENGTH\s*=\s*([0-9a-fx_]+[KM]?)/gim)) {
+    regions.set(match[1], { origin: BigInt(match[2].replaceAll('_', '')), length: match[3] });
+  }
+  return regions;
+}
+
+/**
+ * The memory map, in one line: what QEMU's `Lockup: can't escalate 3 to
+ * HardFault` (or a board that does nothing) means, and, in a project, how its
+ * memory.x compares with the catalogue's map for the target. Information, not
+ * a missing tool: memory.x is the user's to change for another chip.
+ */
+function memoryMapCheck(target: BareMetalTarget, cwd: string): Check {
+  const lockup = '`Lockup: can\'t escalate 3 to HardFault` in QEMU, or a board that does nothing, means the memory map disagrees with the chip: the core found no valid stack pointer or reset vector where it looks; compare memory.x with the chip\'s manual';
+  const path = join(cwd, 'memory.x');
+  const { memory } = target;
+  if (!memory || !existsSync(path)) return { name: 'memory map', ok: true, detail: lockup };
+  const found = memoryRegions(readFileSync(path, 'utf8'));
+  const expected: [string, string][] = target.family === 'cortex-m' || target.hardware?.memory.some((region) => region.name === 'FLASH')
+    ? [['FLASH', memory.flashOrigin], ['RAM', memory.ramOrigin]]
+    : [['RAM', memory.ramOrigin]];
+  const differs = expected.filter(([name, origin]) => found.get(name)?.origin !== BigInt(origin));
+  const detail = differs.length === 0
+    ? `memory.x matches ${target.id}'s map (${expected.map(([name, origin]) => `${name} at ${origin}`).join(', ')}); ${lockup}`
+    : `memory.x differs from ${target.id}'s map (${differs.map(([name, origin]) => `${name} ${found.has(name) ? `at 0x${found.get(name)!.origin.toString(16)}` : 'missing'}, expected ${origin}`).join('; ')}); ${lockup}`;
+  return { name: 'memory map', ok: true, detail };
+}
+
 export async function diagnose(target: Target, cwd = process.cwd()): Promise<DoctorReport> {
   const { checks, sysroot, hostTriple } = await toolchainChecks(target, cwd);
   checks.push(...(target.kind === 'bare-metal'
-    ? await bareMetalChecks(target, sysroot, hostTriple)
+    ? [...await bareMetalChecks(target, sysroot, hostTriple), ...(target.memory ? [memoryMapCheck(target, cwd)] : [])]
     : await hostChecks(target.oses)));
   return { target: target.id, ok: checks.every((check) => check.ok), checks };
 }
@@ -218,9 +249,17 @@ export async function projectTarget(cwd: string): Promise<{ triple?: string; sou
   const configs = [...dirs.flatMap((dir) => [join(dir, '.cargo', 'config.toml'), join(dir, '.cargo', 'config')]),
     join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'config.toml')];
   for (const path of configs) {
-    const build = readToml(path, parse)?.build;
+    const config = readToml(path, parse);
+    const build = config?.build;
     const triple = isTable(build) ? single(build.target) : undefined;
-    if (triple) return { triple, source: `read from ${shown(path)} [build] target` };
+    if (triple) {
+      // A board's project: its runner names the QEMU machine (`-machine raspi3b`), which tells the board from the bare target.
+      const section = triple.split('.').reduce<unknown>((table, key) => (isTable(table) ? table[key] : undefined), config?.target);
+      const runner = isTable(section) && typeof section.runner === 'string' ? section.runner : '';
+      const board = boards.find((entry) => entry.triple === triple && new RegExp(`-machine ${entry.qemu.machine}(\\s|$)`).test(runner));
+      if (board) return { triple: board.id, source: `read from ${shown(path)} [build] target and the runner's QEMU machine` };
+      return { triple, source: `read from ${shown(path)} [build] target` };
+    }
   }
   for (const path of dirs.flatMap((dir) => [join(dir, 'rust-toolchain.toml'), join(dir, 'rust-toolchain')])) {
     const toolchain = readToml(path, parse)?.toolchain;

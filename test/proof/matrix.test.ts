@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue, editions, programTemplates, runnerCommand, templateNames, type BuildProof, type Edition, type Target, type TemplateName } from '../../generators/core/catalogue.js';
 import { defaults } from '../../generators/core/answers.js';
 import { repoRoot, runCli, scratch } from '../support/cli.js';
+import { showSizes, sizesOf } from '../support/elf.js';
 import { inspectBinary } from '../support/inspect.js';
 import { emulatorNeeds, missingFile, missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
 
@@ -20,14 +21,14 @@ const projects = scratch('cf-matrix-');
 const targetDirs = { rustup: join(repoRoot, '.tmp', 'target-rustup'), xcargo: join(repoRoot, '.tmp', 'target-xcargo') };
 const started = Date.now();
 
-interface Row { target: string; variant: string; triple: string; built: boolean; inspected: string; ran: string }
+interface Row { target: string; variant: string; triple: string; built: boolean; inspected: string; ran: string; size: string }
 const rows: Row[] = [];
 
 afterAll(() => {
   projects.cleanup();
   if (rows.length === 0) return;
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  const lines = rows.map((row) => `${row.target.padEnd(28)} ${row.variant.padEnd(16)} ${row.triple.padEnd(30)} ${row.built ? 'built' : 'FAILED'}  ${row.inspected.padEnd(9)} ${row.ran}`);
+  const lines = rows.map((row) => `${row.target.padEnd(28)} ${row.variant.padEnd(16)} ${row.triple.padEnd(30)} ${row.built ? 'built' : 'FAILED'}  ${row.inspected.padEnd(9)} ${row.size.padEnd(34)} ${row.ran}`);
   console.log(`\nmatrix: ${rows.length} builds in ${seconds} s\n${lines.join('\n')}`);
   if (transcripts.length) console.log(`\nMach-O emulator transcripts:\n${transcripts.join('\n')}`);
 });
@@ -169,6 +170,11 @@ async function emulateMinimal(proof: BuildProof, binary: string): Promise<string
   return `still running after ${instructions / 1e6}M instructions (emulator)`;
 }
 
+/** text/data/bss of an ELF as llvm-size reads it (the summary's cost column); PE and Mach-O are left out. */
+async function variantSize(binary: string, proof: BuildProof): Promise<string> {
+  return proof.inspect.format === 'elf' ? showSizes(await sizesOf(binary)) : '-';
+}
+
 const minimalRunMs = 3000;
 
 /** Starts the binary (not through cargo, so the kill reaches QEMU itself) and stops it after a while. */
@@ -196,7 +202,7 @@ describe.each(catalogue.map((target, index) => ({ target, index })))('$target.id
       for (const proof of target.proofs) {
         it(`builds for ${proof.triple}, inspected${proof.run && programTemplates[variant.template].exits ? ', and runs' : ''}`, async ({ skip }) => {
           if (!requireTools(missingTools(toolchainNeeds[proof.toolchain]), skip)) return;
-          const row: Row = { target: target.id, variant: `${variant.label}/${variant.edition}`, triple: proof.triple, built: false, inspected: '-', ran: 'not run' };
+          const row: Row = { target: target.id, variant: `${variant.label}/${variant.edition}`, triple: proof.triple, built: false, inspected: '-', ran: 'not run', size: '-' };
           rows.push(row);
           const build = await cargo(proof, ['build', '--release', '--target', proof.triple], dir);
           expect(build.exitCode, String(build.stderr).slice(-4000)).toBe(0);
@@ -205,6 +211,7 @@ describe.each(catalogue.map((target, index) => ({ target, index })))('$target.id
           // Throws unless the header's format, machine and entry point are what the catalogue says.
           await inspectBinary(binary, proof.inspect);
           row.inspected = 'inspected';
+          row.size = await variantSize(binary, proof);
           if (!proof.run) {
             row.ran = 'not run (no runner here)';
             return;
