@@ -4,6 +4,7 @@ import {
   catalogue, editions, findTarget, linkArgModes, templateNames,
   type LinkArgMode,
 } from '../core/catalogue.js';
+import { ciProviders } from '../core/ci.js';
 import { UsageError } from '../core/errors.js';
 import { posixWord } from '../core/shell.js';
 import { closest, didYouMean } from './words.js';
@@ -17,6 +18,8 @@ export interface CreateOptions {
   edition?: string;
   name?: string;
   linkArgs?: LinkArgMode;
+  /** As given: checked with the other answers (core/ci.ts lists the choices). */
+  ci?: string;
   /** A folder laid over the built-in templates. */
   templates?: string;
   yes: boolean;
@@ -48,6 +51,7 @@ Options:
       --edition <year>    ${editions.join(' | ')} (default 2024)
       --name <crate>      crate name (default: the directory's base name)
       --link-args <where> build-rs (default) | cargo-config; host targets only
+      --ci <provider>     ${ciProviders.join(' | ')} (default none): github adds .github/workflows/ci.yml
       --templates <dir>   your templates laid over the built-in ones (same path replaces, others are added)
   -y, --yes               never prompt: defaults for everything not given
   -f, --force             allow a non-empty directory: overwrite only generated files, delete nothing
@@ -84,6 +88,7 @@ const npmKept: { env: string; flag: string; takes?: (word: string) => boolean; f
   { env: 'template', flag: '--template', takes: (word) => (templateNames as readonly string[]).includes(word) },
   { env: 'edition', flag: '--edition', takes: (word) => (editions as readonly string[]).includes(word) },
   { env: 'link_args', flag: '--link-args', takes: (word) => (linkArgModes as readonly string[]).includes(word) },
+  { env: 'ci', flag: '--ci', takes: (word) => (ciProviders as readonly string[]).includes(word) },
   { env: 'name', flag: '--name', takes: () => true, free: true },
   { env: 'templates', flag: '--templates', takes: () => true, free: true },
   { env: 'force', flag: '--force' }, { env: 'dry_run', flag: '--dry-run' }, { env: 'verify', flag: '--verify' },
@@ -169,6 +174,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         edition: { type: 'string' },
         name: { type: 'string' },
         'link-args': { type: 'string' },
+        ci: { type: 'string' },
         templates: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
         force: { type: 'boolean', short: 'f', default: false },
@@ -230,6 +236,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     edition: values.edition,
     name: values.name,
     linkArgs,
+    ci: values.ci,
     templates: values.templates,
     yes: values.yes,
     force: values.force,
