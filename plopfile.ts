@@ -42,7 +42,7 @@ export interface PlopfileApi {
   getDestBasePath(): string;
 }
 
-type PlopAnswers = Partial<Record<'directory' | 'name' | 'target' | 'template' | 'edition', string>>;
+type PlopAnswers = Partial<Record<(typeof questions)[number]['key'], string>>;
 
 /** The core's errors in plop's terms: answers and plop's flags, never the CLI's. */
 function wordForPlop(error: unknown, atPrompt = false): Error {

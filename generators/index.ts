@@ -7,10 +7,12 @@
 import type { Answers } from './core/answers.js';
 import { defaults, validateAnswers as validateRawAnswers } from './core/answers.js';
 import type { Edition, LinkArgMode, TemplateName } from './core/catalogue.js';
+import type { CiProvider } from './core/ci.js';
 import type { RenderedFile } from './core/render.js';
 import { generate as generateRaw, scaffold as scaffoldRaw, type GenerateOptions, type ScaffoldOptions, type ScaffoldResult } from './scaffold.js';
 
 export { boards, catalogue, editions, findBoard, findTarget, linkArgModes, programTemplates, templateNames } from './core/catalogue.js';
+export { ciProviders, type CiProvider } from './core/ci.js';
 export type { Board, Edition, LinkArgMode, Target, TemplateName } from './core/catalogue.js';
 export { defaults, type Answers } from './core/answers.js';
 export { AnswerError, CancelledError, DestinationNotEmptyError, UsageError } from './core/errors.js';
@@ -46,6 +48,8 @@ export interface AnswersInput {
   /** A year, as a string or a number (`2021` means `'2021'`). */
   edition?: Edition | EditionYear;
   linkArgs?: LinkArgMode;
+  /** `github` adds `.github/workflows/ci.yml`; default `none`. */
+  ci?: CiProvider;
 }
 
 const withDirectory = (input: AnswersInput) => ({ ...input, directory: input.directory ?? defaults.directory });

@@ -17,7 +17,7 @@ describe('plop pack', () => {
     const plop = await nodePlop(join(repoRoot, 'dist', 'plopfile.js'));
     expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['freestanding']);
     const prompts = plop.getGenerator('freestanding').prompts as { name: string; choices?: { value: string }[] }[];
-    expect(prompts.map((p) => p.name)).toEqual(['directory', 'name', 'target', 'template', 'edition']);
+    expect(prompts.map((p) => p.name)).toEqual(['directory', 'name', 'target', 'template', 'edition', 'ci']);
     expect(prompts[2].choices!.map((c) => c.value)).toContain('thumbv7em-none-eabihf');
   });
 
@@ -101,7 +101,7 @@ describe('the real plop binary', () => {
   const plopBin = join(repoRoot, 'node_modules', '.bin', 'plop');
   const runPlop = (dest: string, args: string[]) =>
     execa(plopBin, ['--plopfile', join(repoRoot, 'dist', 'plopfile.js'), '--dest', dest, ...args], { reject: false, stdin: 'ignore', all: true });
-  const bypass = ['freestanding', 'crates/kernel', 'kernel', 'thumbv7em-none-eabihf', 'hello', '2021'];
+  const bypass = ['freestanding', 'crates/kernel', 'kernel', 'thumbv7em-none-eabihf', 'hello', '2021', 'none'];
 
   it('generates from bypassed answers and prints the next steps', async () => {
     const tmp = scratch('cf-plopcli-');

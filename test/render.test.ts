@@ -14,6 +14,7 @@ import {
 } from '../generators/core/catalogue.js';
 import { libraryName, planProject, postUrl, type RenderContext } from '../generators/core/plan.js';
 import { renderTemplate } from '../generators/core/render.js';
+import { debuggerFor } from '../generators/core/debugger.js';
 import { runCli, scratch } from './support/cli.js';
 
 const root = scratch('cf-render-');
@@ -26,9 +27,11 @@ function filesUnder(dir: string, base = dir): string[] {
   });
 }
 
-function expectedFiles(target: Target, template: TemplateName, linkArgs: LinkArgMode): string[] {
+function expectedFiles(target: Target, template: TemplateName, linkArgs: LinkArgMode, name: string): string[] {
   // Only hello has logic to keep in a library; minimal carries only the code it uses.
-  const common = ['.gitignore', 'Cargo.toml', 'README.md', ...(programTemplates[template].hasLibrary ? ['src/lib.rs'] : []), 'src/main.rs'];
+  const common = ['.gitignore', 'Cargo.toml', 'README.md', ...(programTemplates[template].hasLibrary ? ['src/lib.rs'] : []), 'src/main.rs',
+    // A QEMU board or Linux: gdb's commands and VS Code's launch configuration (test/proof/debugger.test.ts runs them).
+    ...(debuggerFor(target, name, template) ? ['debug.gdb', '.vscode/launch.json'] : [])];
   if (target.kind === 'bare-metal') {
     const modules = target.family === 'x86_64' ? ['src/boot.rs'] : [];
     // A UEFI image has no linker script (the firmware places it) and boots through a script.
@@ -85,7 +88,7 @@ describe.each(variants)('$target.id $template $edition $linkArgs', (variant) => 
   });
 
   it('has exactly the expected files', () => {
-    expect(Object.keys(files).sort()).toEqual(expectedFiles(target, template, linkArgs));
+    expect(Object.keys(files).sort()).toEqual(expectedFiles(target, template, linkArgs, name));
   });
 
   it('has valid TOML with the chosen name, edition and panic strategy, and a library named after it', () => {
@@ -96,10 +99,21 @@ describe.each(variants)('$target.id $template $edition $linkArgs', (variant) => 
     else expect(manifest.lib).toBeUndefined();
     expect(manifest.profile.dev.panic).toBe('abort');
     expect(manifest.profile.release.panic).toBe('abort');
+    // Release builds keep their debug info (non-loaded sections): the debugger works on them too.
+    expect(manifest.profile.release.debug).toBe(true);
     expect(manifest.dependencies).toBeUndefined();
     for (const path of Object.keys(files).filter((p) => p.endsWith('.toml'))) {
       expect(() => parseToml(files[path]), path).not.toThrow();
     }
+  });
+
+  it('has a launch.json (JSON with whole-line comments) for the ELF and gdb that debug.gdb names', () => {
+    const debuggerContext = debuggerFor(target, name, template);
+    if (!debuggerContext) return expect(files['debug.gdb']).toBeUndefined();
+    const launch = JSON.parse(files['.vscode/launch.json'].split('\n').filter((line) => !line.trim().startsWith('//')).join('\n'));
+    expect(launch.configurations[0]).toMatchObject({ type: 'cppdbg', program: `\${workspaceFolder}/${debuggerContext.elf}`, miDebuggerPath: debuggerContext.gdb });
+    expect(files['debug.gdb']).toContain(`\nbreak ${debuggerContext.breakAt}\n`);
+    expect(files['README.md']).toContain(debuggerContext.attach);
   });
 
   it('says no_std, no_main and has a test-gated panic handler', () => {

@@ -13,12 +13,14 @@ const needScript = (skip: (note?: string) => void) =>
 async function onTerminal(args: string[], cwd: string, steps: { waitFor: string; keys: string }[], env: Record<string, string> = {}) {
   const command = ['node', cliPath, ...args].map((arg) => `'${arg}'`).join(' ');
   const child = execa('script', ['-qefc', command, '/dev/null'], { cwd, reject: false, env: { TERM: 'xterm', COLUMNS: '120', ...env } });
+  // The CI question (default none) comes last: Enter takes its default once the others are answered.
+  const all = args.includes('--ci') ? steps : [...steps, { waitFor: 'Continuous integration', keys: '\r' }];
   let seen = '';
   let step = 0;
   child.stdout!.on('data', (chunk: Buffer) => {
     seen += chunk.toString();
-    while (step < steps.length && seen.includes(steps[step].waitFor)) {
-      child.stdin!.write(steps[step].keys);
+    while (step < all.length && seen.includes(all[step].waitFor)) {
+      child.stdin!.write(all[step].keys);
       seen = '';
       step += 1;
     }

@@ -242,7 +242,7 @@ describe('printed paths cannot forge output', () => {
     const lines = result.stdout.split('\n');
     expect(lines.filter((line) => line.trimStart().startsWith('Next steps'))).toEqual(['Next steps:']);
     expect(lines.some((line) => line.trimStart().startsWith('curl'))).toBe(false);
-    expect(lines[0]).toBe(`Created p in ${JSON.stringify(`${forged}/p`)}: linux, hello, edition 2024 (7 files).`);
+    expect(lines[0]).toBe(`Created p in ${JSON.stringify(`${forged}/p`)}: linux, hello, edition 2024 (9 files).`);
   });
 
   it('ESC, DEL and C1 in a name are shown escaped in the Created line, dry-run listing and errors', async () => {

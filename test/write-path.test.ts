@@ -211,7 +211,7 @@ describe('empty directories are written in place, never removed or renamed', () 
     const result = await runCli([arg, '-y', '--name', 'demo'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(inode(dir)).toBe(before);
-    expect(readdirSync(dir).sort()).toEqual(['.gitignore', 'Cargo.toml', 'README.md', 'build.rs', 'src']);
+    expect(readdirSync(dir).sort()).toEqual(['.gitignore', '.vscode', 'Cargo.toml', 'README.md', 'build.rs', 'debug.gdb', 'src']);
   });
 
   it('a symbolic link to an empty directory: the link stays, the files land in its target', async () => {

@@ -9,6 +9,7 @@
 import { basename, resolve } from 'node:path';
 import { checkDirectory, checkName, defaults, expandHome, nameForDirectory, type AnswersInput } from '../core/answers.js';
 import { catalogue, editions, findTarget, templateNames } from '../core/catalogue.js';
+import { ciProviders } from '../core/ci.js';
 import { AnswerError, CancelledError, UsageError } from '../core/errors.js';
 import { questions, type QuestionSpec } from '../core/questions.js';
 import { checkDestination } from '../io/destination.js';
@@ -105,6 +106,8 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
     template: options.template,
     // The edition is asked on a terminal but, having a safe default, never demanded as a flag.
     edition: options.edition ?? (options.yes || sources.interactive() ? undefined : defaults.edition),
+    // CI is off unless asked for: asked on a terminal, never demanded as a flag.
+    ci: options.ci ?? (options.yes || sources.interactive() ? undefined : defaults.ci),
   };
   const answers: Partial<Record<Key, string>> = {};
   // Asked at most once: isatty loads node:tty, which a run with every answer right never needs.
@@ -128,12 +131,14 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
       (near) => `--template must be one of ${templateNames.join(', ')} (got "${value}")${didYouMean(near)}`),
     edition: (value) => fromList(value, editions, defaults.edition,
       (near) => `--edition must be one of ${editions.join(', ')} (got "${value}")${didYouMean(near)}`),
+    ci: (value) => fromList(value, ciProviders, defaults.ci,
+      (near) => `--ci must be one of ${ciProviders.join(', ')} (got "${value}")${didYouMean(near)}`),
   };
   const question = (key: Key) => questions.find((entry) => entry.key === key)!;
 
   // Every answer given is checked before the first question: without a terminal a bad one ends the run here.
   // (A non-empty destination is left to the write's own check, which counts the files --force would replace.)
-  for (const key of ['directory', 'name', 'target', 'template', 'edition'] as const) {
+  for (const key of ['directory', 'name', 'target', 'template', 'edition', 'ci'] as const) {
     const value = given[key];
     if (value === undefined) continue;
     const bad = key === 'directory' ? (checkDirectory(value) ? checks.directory(value) : undefined) : checks[key](value);
@@ -193,6 +198,7 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
   await settleDerivedName();
   answers.template = await settle('template');
   answers.edition = await settle('edition');
+  answers.ci = await settle('ci');
   return {
     directory: answers.directory!,
     name: answers.name,
@@ -200,5 +206,6 @@ export async function resolveAnswers(options: CreateOptions, sources: AnswerSour
     template: answers.template,
     edition: answers.edition,
     linkArgs: options.linkArgs,
+    ci: answers.ci,
   };
 }

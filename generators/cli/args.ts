@@ -5,6 +5,7 @@ import {
   type LinkArgMode,
 } from '../core/catalogue.js';
 import { defaults } from '../core/answers.js';
+import { ciProviders } from '../core/ci.js';
 import { UsageError } from '../core/errors.js';
 import { posixWord } from '../core/shell.js';
 import { closest, didYouMean } from './words.js';
@@ -18,6 +19,8 @@ export interface CreateOptions {
   edition?: string;
   name?: string;
   linkArgs?: LinkArgMode;
+  /** As given: checked with the other answers (core/ci.ts lists the choices). */
+  ci?: string;
   /** A folder laid over the built-in templates. */
   templates?: string;
   yes: boolean;
@@ -51,6 +54,7 @@ Options:
       --edition <year>    ${editions.join(' | ')} (default ${defaults.edition})
       --name <crate>      crate name (default: the directory's base name)
       --link-args <where> ${linkArgModes.join(' | ')} (default ${defaults.linkArgs}); host targets only
+      --ci <provider>     ${ciProviders.join(' | ')} (default ${defaults.ci}): github adds .github/workflows/ci.yml
       --templates <dir>   your templates laid over the built-in ones (same path replaces, others are added)
   -y, --yes               never prompt: defaults for everything not given
   -f, --force             allow a non-empty directory: overwrite only generated files, delete nothing
@@ -89,6 +93,7 @@ const npmKept: { env: string; flag: string; takes?: (word: string) => boolean; f
   { env: 'template', flag: '--template', takes: (word) => (templateNames as readonly string[]).includes(word) },
   { env: 'edition', flag: '--edition', takes: (word) => (editions as readonly string[]).includes(word) },
   { env: 'link_args', flag: '--link-args', takes: (word) => (linkArgModes as readonly string[]).includes(word) },
+  { env: 'ci', flag: '--ci', takes: (word) => (ciProviders as readonly string[]).includes(word) },
   { env: 'name', flag: '--name', takes: () => true, free: true },
   { env: 'templates', flag: '--templates', takes: () => true, free: true },
   { env: 'force', flag: '--force' }, { env: 'dry_run', flag: '--dry-run' }, { env: 'verify', flag: '--verify' },
@@ -175,6 +180,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         edition: { type: 'string' },
         name: { type: 'string' },
         'link-args': { type: 'string' },
+        ci: { type: 'string' },
         templates: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
         force: { type: 'boolean', short: 'f', default: false },
@@ -243,6 +249,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     edition: values.edition,
     name: values.name,
     linkArgs,
+    ci: values.ci,
     templates: values.templates,
     yes: values.yes,
     force: values.force,

@@ -8,6 +8,7 @@ export const flagFor: Record<AnswerField, string> = {
   template: '--template',
   edition: '--edition',
   linkArgs: '--link-args',
+  ci: '--ci',
 };
 
 /** One line for stderr, or undefined when the error is not the user's to fix. */

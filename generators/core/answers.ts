@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { catalogue, editions, findTarget, linkArgModes, templateNames, type Edition, type LinkArgMode, type TemplateName } from './catalogue.js';
 import { checkCrateName } from './crate-name.js';
+import { ciProviders, type CiProvider } from './ci.js';
 import { checkAnswerTypes } from './arguments.js';
 import { AnswerError } from './errors.js';
 
@@ -17,6 +18,8 @@ export const defaults = {
   template: 'hello' as TemplateName,
   edition: '2024' as Edition,
   linkArgs: 'build-rs',
+  /** Off unless asked for: a workflow is a file the user did not ask for. */
+  ci: 'none' as CiProvider,
 } as const;
 
 export interface Answers {
@@ -27,6 +30,8 @@ export interface Answers {
   template: TemplateName;
   edition: Edition;
   linkArgs: LinkArgMode;
+  /** The project's own CI (core/ci.ts): `github` adds .github/workflows/ci.yml. Checked answers always have it; absent means `none`. */
+  ci?: CiProvider;
 }
 
 /** What a caller may give: only the directory is required; the rest have defaults. */
@@ -37,6 +42,7 @@ export interface AnswersInput {
   template?: string;
   edition?: string | number;
   linkArgs?: string;
+  ci?: string;
 }
 
 /** `~` and `~/x` as a shell would expand them (prompts and APIs get no shell). */
@@ -54,7 +60,7 @@ export function nameForDirectory(directory: string): { name: string; valid: bool
 }
 
 /** `value` if it is one of `allowed`; else an AnswerError suggesting the default. */
-function oneOf<T extends string>(field: 'template' | 'edition' | 'linkArgs', value: string, allowed: readonly T[]): T {
+function oneOf<T extends string>(field: 'template' | 'edition' | 'linkArgs' | 'ci', value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new AnswerError(field, `${field} must be one of ${allowed.join(', ')} (got "${value}")`, defaults[field]);
 }
@@ -96,6 +102,7 @@ export function checkAnswers(input: AnswersInput): { answers: Answers; warnings:
   const template = oneOf('template', input.template ?? defaults.template, templateNames);
   const edition = oneOf('edition', String(input.edition ?? defaults.edition), editions);
   const linkArgs = oneOf('linkArgs', input.linkArgs ?? defaults.linkArgs, linkArgModes);
+  const ci = oneOf('ci', input.ci ?? defaults.ci, ciProviders);
   if (linkArgs === 'cargo-config' && target.kind !== 'host') {
     throw new AnswerError('linkArgs', `link arguments in .cargo/config.toml apply to host targets only; ${target.id} takes its linker script from build.rs`, defaults.linkArgs);
   }
@@ -104,7 +111,7 @@ export function checkAnswers(input: AnswersInput): { answers: Answers; warnings:
   const name = input.name ?? basename(resolve(directory));
   const { problem, warning, suggestion } = checkName(name, targetIncludesWindows(target.id));
   if (problem) throw new AnswerError('name', problem, suggestion);
-  return { answers: { directory, name, target: target.id, template, edition, linkArgs }, warnings: warning ? [warning] : [] };
+  return { answers: { directory, name, target: target.id, template, edition, linkArgs, ci }, warnings: warning ? [warning] : [] };
 }
 
 export function validateAnswers(input: AnswersInput): Answers {

@@ -12,7 +12,7 @@ export class OptionError extends UsageError {
   }
 }
 
-const answerFields: readonly AnswerField[] = ['directory', 'name', 'target', 'template', 'edition', 'linkArgs'];
+const answerFields: readonly AnswerField[] = ['directory', 'name', 'target', 'template', 'edition', 'linkArgs', 'ci'];
 
 type Kind = 'boolean' | 'string' | 'number';
 export const generateOptionTypes: Record<string, Kind> = { templates: 'string', inWorkspace: 'boolean' };

@@ -20,7 +20,7 @@ export class CancelledError extends Error {
   }
 }
 
-export type AnswerField = 'directory' | 'name' | 'target' | 'template' | 'edition' | 'linkArgs';
+export type AnswerField = 'directory' | 'name' | 'target' | 'template' | 'edition' | 'linkArgs' | 'ci';
 
 /** One answer cannot be used. `message` says why without naming a flag; `suggestion` is a valid value, when there is one. */
 export class AnswerError extends UsageError {

@@ -13,6 +13,8 @@ import {
 } from './catalogue.js';
 import type { Answers } from './answers.js';
 import { knownErrorsFor, type KnownError } from './known-errors.js';
+import { debuggerFor, type DebuggerContext } from './debugger.js';
+import { ciWorkflowFor, type CiContext } from './ci.js';
 
 export type { Answers };
 
@@ -84,6 +86,14 @@ interface CommonContext {
   files: PlannedFile[];
   knownErrors: KnownError[];
   notes: string[];
+  /** Bare metal with a QEMU board, or a host that includes Linux: `debug.gdb` and `.vscode/launch.json` (core/debugger.ts). */
+  hasDebugger: boolean;
+  /** Present when `hasDebugger`. */
+  debugger?: DebuggerContext;
+  /** `--ci github`: the project has `.github/workflows/ci.yml` (core/ci.ts). */
+  hasCi: boolean;
+  /** Present when `hasCi`. */
+  ci?: CiContext;
 }
 
 export interface HostContext extends CommonContext {
@@ -314,6 +324,15 @@ function manifestPurpose(layout: 'alone' | 'member' | 'own', hasLibrary: boolean
   return `${parts} and profile settings (panic = "abort")${own}`;
 }
 
+/** The debugger's setup (core/debugger.ts): gdb's commands and VS Code's launch configuration. */
+function debuggerFiles(debuggerContext: DebuggerContext | undefined): PlannedFile[] {
+  if (!debuggerContext) return [];
+  return [
+    { path: 'debug.gdb', source: 'project/debug.gdb.hbs', purpose: `gdb's commands: ${debuggerContext.remote ? 'connect to QEMU, ' : ''}stop at \`${debuggerContext.breakAt}\` (\`${debuggerContext.attach}\`)` },
+    { path: '.vscode/launch.json', source: 'project/vscode-launch.json.hbs', purpose: `VS Code's debugger (C/C++ extension, ${debuggerContext.gdb}), as in "Debug"` },
+  ];
+}
+
 function planFiles(target: Target, answers: Answers, layout: 'alone' | 'member' | 'own'): PlannedFile[] {
   return [
     { path: 'Cargo.toml', source: 'project/Cargo.toml.hbs', purpose: manifestPurpose(layout, programTemplates[answers.template].hasLibrary) },
@@ -321,6 +340,10 @@ function planFiles(target: Target, answers: Answers, layout: 'alone' | 'member' 
       ? [{ path: 'src/lib.rs', source: 'rust/lib.rs', purpose: 'the testable logic; the test command runs its tests' }]
       : []),
     ...familyFiles(target, answers.template, answers.linkArgs),
+    ...debuggerFiles(debuggerFor(target, answers.name, answers.template)),
+    ...(answers.ci === 'github'
+      ? [{ path: '.github/workflows/ci.yml', source: 'project/github-ci.yml.hbs', purpose: 'GitHub Actions: the build, run and test commands of this README on every push and pull request' }]
+      : []),
     { path: 'README.md', source: 'project/README.md.hbs', purpose: 'this file' },
     { path: '.gitignore', source: 'project/_gitignore', purpose: 'keeps target/ out of git' },
   ];
@@ -524,6 +547,9 @@ function knownErrorsIn(target: Target, answers: Answers, member: boolean): Known
   });
 }
 
+const debuggerEntries = (context: DebuggerContext | undefined) =>
+  (context ? { hasDebugger: true, debugger: context } : { hasDebugger: false });
+
 export function planProject(answers: Answers, options: PlanOptions = { inWorkspace: false }): ProjectPlan {
   const target = findTarget(answers.target);
   if (!target) throw new Error(`planProject: unknown target ${answers.target}`);
@@ -531,6 +557,10 @@ export function planProject(answers: Answers, options: PlanOptions = { inWorkspa
   const member = !own && (options.inWorkspace || options.workspace?.layout === 'member');
   const files = planFiles(target, answers, own ? 'own' : member ? 'member' : 'alone');
   const workspace = workspaceContext(options);
+  const commands = commandsFor(target, answers, options);
+  const ci = answers.ci === 'github'
+    ? ciWorkflowFor(target, commands, programTemplates[answers.template].exits && target.runnable)
+    : undefined;
   const common: CommonContext = {
     name: answers.name,
     libName: libraryName(answers.name),
@@ -547,12 +577,14 @@ export function planProject(answers: Answers, options: PlanOptions = { inWorkspa
     ...(workspace ? { workspace } : {}),
     target: { id: target.id, description: target.description },
     postUrl,
-    commands: commandsFor(target, answers, options),
+    commands,
     runnable: target.runnable,
     runOutcome: runOutcome(target, answers),
     files,
     knownErrors: knownErrorsIn(target, answers, member),
     notes: target.notes,
+    ...debuggerEntries(debuggerFor(target, answers.name, answers.template)),
+    ...(ci ? { hasCi: true, ci } : { hasCi: false }),
   };
   const context: RenderContext = target.kind === 'host'
     ? { ...common, ...hostContext(target, answers) } as HostContext

@@ -4,6 +4,7 @@
  */
 import { checkDirectory, checkName, defaults, nameForDirectory } from './answers.js';
 import { catalogue, editions, programTemplates, templateNames } from './catalogue.js';
+import { ciDescriptions, ciProviders } from './ci.js';
 
 export interface Choice {
   name: string;
@@ -11,7 +12,7 @@ export interface Choice {
   description?: string;
 }
 
-type Key = 'directory' | 'name' | 'target' | 'template' | 'edition';
+type Key = 'directory' | 'name' | 'target' | 'template' | 'edition' | 'ci';
 
 /** A question the generator may ask: the CLI asks it with @inquirer/prompts, plop with its inquirer. */
 export interface QuestionSpec {
@@ -45,5 +46,9 @@ export const questions: QuestionSpec[] = [
   {
     key: 'edition', message: 'Rust edition', defaultValue: () => defaults.edition,
     choices: [...editions].reverse().map((year) => ({ name: year, value: year })),
+  },
+  {
+    key: 'ci', message: 'Continuous integration', defaultValue: () => defaults.ci,
+    choices: ciProviders.map((provider) => ({ name: provider, value: provider, description: ciDescriptions[provider] })),
   },
 ];

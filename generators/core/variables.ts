@@ -32,6 +32,10 @@ const descriptions: Record<Key, string> = {
   files: 'the generated files: each `path`, `source` (its template) and `purpose`',
   knownErrors: 'the errors readers meet, each `error` and `fix`',
   notes: 'facts about the target, one line each',
+  hasCi: 'true with `--ci github`: the project has .github/workflows/ci.yml',
+  ci: 'when `hasCi`: `runners` (GitHub runner labels), `matrix` (more than one), `runsOn`, `runsHello`, `steps` (each `name`, `why` lines and `run`, as YAML)',
+  hasDebugger: 'true when the project ships a debugger setup (bare metal with a QEMU board, or a host that includes Linux)',
+  debugger: 'when `hasDebugger`: `gdb`, `gdbPackage`, `remote` (through QEMU\'s gdb server), `elf`, `breakAt`, `breakAtWords`, `attach`, `elsewhere` (lines), and when `remote`: `start`, `address`, `port`',
   linkArgsInCargoConfig: 'host: true when the linker arguments go in .cargo/config.toml instead of build.rs',
   linkSections: 'host: per OS, `os`, `cfg`, `comment`, `explanation` (lines), `argsRust`, `rustflagsToml`',
   supportedOses: 'host: the OS names the project has entry code for',
@@ -53,6 +57,8 @@ const descriptions: Record<Key, string> = {
 function contexts(): RenderContext[] {
   const answers = { directory: 'my-os', name: 'my-os', template: 'hello', edition: '2024', linkArgs: 'build-rs' } as const;
   return [
+    // A project with its GitHub workflow, so the CI fields are listed too.
+    planProject({ ...answers, target: 'linux', ci: 'github' }).context,
     ...catalogue.flatMap((target: Target) => templateNames.map((template) => planProject({ ...answers, target: target.id, template }).context)),
     // A member and a crate beside a workspace, so their fields are listed too.
     planProject({ ...answers, target: 'linux' }, { inWorkspace: true, workspace: { layout: 'member', rootFromCrate: '../../Cargo.toml', missingAbort: ['dev', 'release'] } }).context,
