@@ -63,7 +63,7 @@ export function ciWorkflowFor(
       ]));
     }
     if (target.board && runsHello) {
-      steps.push(step('Install QEMU', `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${target.board.aptPackage}`, [
+      steps.push(step('Install QEMU', `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${[target.board.aptPackage, ...(target.uefi ? [target.uefi.firmwareApt] : [])].join(' ')}`, [
         `${target.board.program} runs the binary on ${target.board.summary} (the runner in .cargo/config.toml).`,
       ]));
     }

@@ -57,7 +57,8 @@ export function debuggerFor(target: Target, packageName: string, template: Templ
     ? `\`${main}\`, the Rust \`main\` in \`src/main.rs\` that the entry code (\`${entry}\`) calls`
     : `\`${breakAt}\`, the entry point in \`src/main.rs\` (this template has no \`main\`)`;
   if (target.kind === 'bare-metal') {
-    if (!target.board || !target.runnable) return undefined;
+    // A UEFI image is a PE file the firmware relocates where it has room: gdb would need its load address; not set up here.
+    if (!target.board || !target.runnable || target.uefi) return undefined;
     const elf = `target/${target.triple}/debug/${packageName}`;
     return {
       gdb: 'gdb-multiarch', gdbPackage: 'gdb-multiarch', remote: true, elf, breakAt, breakAtWords,
