@@ -119,7 +119,8 @@ async function runCourse(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  const written = await emitCourse(directory, course.title, states, emit, values.force as boolean);
+  // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.
+  const written = await emitCourse(directory, course.title, states, emit, values.force as boolean, Date.now() - process.uptime() * 1000);
   if (values.json) console.log(JSON.stringify({ created: true, ...summary, files: written }, null, 2));
   else {
     console.log(`Wrote "${course.title}": ${states.length} steps for ${os} in ${directory} (${emit}).`);
