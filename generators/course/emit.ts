@@ -195,3 +195,18 @@ export async function emitCourse(directory: string, title: string, states: StepS
   const written = planned.files.map((file) => file.path);
   return mode === 'git' ? ['.git', ...written] : mode === 'both' ? [...written, 'repo/.git'] : written;
 }
+
+// --- course init -------------------------------------------------------------
+
+/** Every file of the built-in course (course.toml, files/, recorded/), read as data; what `course init` copies. */
+export function builtInCourseFiles(courseDir: string): RenderedFile[] {
+  return readTree(courseDir, '');
+}
+
+/** Writes an editable copy of the built-in course to `directory`, through the write path. */
+export async function initCourse(directory: string, files: RenderedFile[], force: boolean, startedAt = Date.now()): Promise<string[]> {
+  checkIoDestination(directory, files, force);
+  const { writeProject } = await import('../io/write.js');
+  await writeProject(directory, files, force, undefined, startedAt);
+  return files.map((file) => file.path);
+}
