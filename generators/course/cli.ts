@@ -8,7 +8,9 @@ import { editions } from '../core/catalogue.js';
 import { checkName, nameForDirectory } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { thisOs } from './cargo.js';
-import { checkCrate, formatCheck } from './check.js';
+import { checkCrate, formatCheck, readStepMarker } from './check.js';
+import { stepMarkerPath } from './steps.js';
+import { showPath } from '../io/fs-errors.js';
 import { builtInCourseFiles, emitCourse, emitModes, folderFiles, checkDestination, initCourse, type EmitMode } from './emit.js';
 import { builtInCourseDir, courseOses, courseSubcommands, loadCourse, type CourseOs } from './manifest.js';
 import { renderSteps } from './steps.js';
@@ -17,7 +19,7 @@ import { formatTable, verifyCourse, verifyExitCode } from './verify.js';
 export const courseUsage = `Usage: create-freestanding course [directory] [options]
        create-freestanding course init <directory> [-f] [--json]
        create-freestanding course verify [options]
-       create-freestanding check [crate directory] [--json]
+       create-freestanding check [crate directory] [--from <dir>] [--json]
 
 course: write "A Freestanding Rust Binary" step by step, each step a complete cargo project
   --os <os>            linux | windows | macos: whose link steps (default: this OS)
@@ -44,7 +46,9 @@ course verify: build every step with the cargo on PATH and check what the compil
   Exit status: 0 every step built matches, 1 a step does not match (or a usage error),
   3 none mismatched but some steps could not be built here ("not built: needs …")
   A step runs cargo ${courseSubcommands.join(', ')} only; verify builds (and runs) the course's code.
-check: build your crate and say which step of the course it is at. It runs cargo build and
+check: build your crate and say which step of the course it is at. In a step folder the course
+  wrote, its marker (.freestanding-course.json) names the course and the step; elsewhere give
+  --from <dir> for an author's course (default: the built-in one). It runs cargo build and
   cargo test --no-run, never the program. A cargo build runs code of the crate, though:
   its build scripts (build.rs) and procedural macros, its dependencies' too, and a linker or
   rustc its .cargo/config.toml names; rustc wrappers (RUSTC_WRAPPER, build.rustc-wrapper)
@@ -172,8 +176,20 @@ async function runCheck(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { from: { type: 'string' }, templates: { type: 'string' }, json: { type: 'boolean', default: false } });
   if (values.help) { console.log(courseUsage); return 0; }
   if (positionals.length > 1) throw new UsageError(`expected one crate directory, got ${positionals.length}`);
-  const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
-  const result = await checkCrate(course, positionals[0] ?? '.', values.json ? () => {} : (line) => console.error(`check: ${line}`));
+  const crate = positionals[0] ?? '.';
+  // An emitted step names its course: an author's course is found with no --from (a flag wins over it).
+  const marker = readStepMarker(resolve(crate));
+  let from = values.from as string | undefined;
+  if (from === undefined && values.templates === undefined && marker?.from) {
+    from = marker.from;
+    try {
+      loadCourse({ from });
+    } catch (error) {
+      throw new UsageError(`this step's marker (${stepMarkerPath}) names the course at ${showPath(from)}, which cannot be read (${(error as Error).message.split(';')[0]}); pass --from <your course folder>`);
+    }
+  }
+  const course = loadCourse({ from, templates: values.templates as string | undefined });
+  const result = await checkCrate(course, crate, values.json ? () => {} : (line) => console.error(`check: ${line}`), marker);
   console.log(values.json ? JSON.stringify(result, null, 2) : formatCheck(result));
   return result.final ? 0 : 1;
 }

@@ -23,7 +23,7 @@ import { readRegularFile } from '../io/read-file.js';
 import { InterruptedError, type Interruption } from '../io/signals.js';
 import { makeFolders, writeExclusive } from '../io/staging.js';
 import { stateFolder } from '../io/state.js';
-import type { StepState } from './steps.js';
+import { checkCommand, stepMarkerPath, type StepState } from './steps.js';
 
 export const emitModes = ['folders', 'git', 'both'] as const;
 export type EmitMode = (typeof emitModes)[number];
@@ -34,14 +34,17 @@ export interface PlannedFile {
 }
 
 function stepFiles(state: StepState): PlannedFile[] {
-  return [...state.files].map(([path, contents]) => ({ path, contents })).concat({ path: 'README.md', contents: state.readme });
+  return [...state.files].map(([path, contents]) => ({ path, contents })).concat(
+    { path: 'README.md', contents: state.readme },
+    { path: stepMarkerPath, contents: `${JSON.stringify(state.marker, null, 2)}\n` },
+  );
 }
 
 function overview(title: string, states: StepState[], mode: EmitMode): string {
   const where = (state: StepState) => (mode === 'git' ? `tag \`step-${state.slug}\`` : `\`steps/${state.slug}/\``);
   return [`# ${title}`, '', 'Each step is a complete cargo project: the one before it plus one small change.', '',
     ...states.map((state) => `${state.number}. ${state.spec.title}: ${where(state)}, \`${state.spec.command}\``),
-    '', 'Where am I? Run `npx create-freestanding check` in your own crate.', ''].join('\n');
+    '', `Where am I? Run \`${checkCommand(states[0].marker.from)}\` in a step's folder or in your own crate.`, ''].join('\n');
 }
 
 /** The files the folders mode writes (also what --dry-run lists). */

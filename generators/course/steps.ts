@@ -6,8 +6,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTemplate } from '../core/render.js';
+import { posixWord } from '../core/shell.js';
 import { lstatInside, readInside, refuseLongText } from './read.js';
-import { readCourseTemplate, stepsFor, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
+import { builtInCourseDir, readCourseTemplate, stepsFor, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
 
 export interface CourseAnswers {
   name: string;
@@ -24,6 +25,26 @@ export interface StepState {
   /** The project's files without the README, path → contents. */
   files: Map<string, string>;
   readme: string;
+  /** The step marker (stepMarkerPath), so that `check` in an emitted step names this course and step. */
+  marker: StepMarker;
+}
+
+/** Written in every emitted step; read back by `check` as hostile data (check.ts). */
+export const stepMarkerPath = '.freestanding-course.json';
+
+export interface StepMarker {
+  /** The course's title. */
+  course: string;
+  /** The author's course folder (absolute), or null for the built-in course. */
+  from: string | null;
+  step: string;
+  number: number;
+  command: string;
+}
+
+/** The exact `check` command for a course: plain for the built-in one, with --from for an author's. */
+export function checkCommand(from: string | null): string {
+  return from === null ? 'npx create-freestanding check' : `npx create-freestanding check --from ${posixWord(from)}`;
 }
 
 /** Strict, unescaped rendering, as for projects; a missing variable names the file and the variable. */
@@ -121,6 +142,8 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
   const specs = stepsFor(course, answers.os);
   const states: StepState[] = [];
   const readmeTemplate = course.readme ? readCourseTemplate(course, course.readme) : undefined;
+  const from = course.roots.at(-1) === builtInCourseDir ? null : course.roots.at(-1)!;
+  const check = checkCommand(from);
   specs.forEach((spec, index) => {
     const files = new Map(states.at(-1)?.files ?? []);
     const context = { ...answers, step: { number: index + 1, total: specs.length, id: spec.id, title: spec.title } };
@@ -139,14 +162,15 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
       step: {
         number: index + 1, total: specs.length, id: spec.id, title: spec.title, command: spec.command,
         changed: describeChange(previous, spec, files), see: describeExpectation(course, spec, answers.os),
-        why: spec.why, hint: spec.hint,
+        why: spec.why, hint: spec.hint, check,
       },
     };
     // A README.md template in the files wins over the course's, for that step and the ones after it.
     const ownReadme = specs.slice(0, index + 1).reverse().find((earlier) => earlier.files['README.md'])?.files['README.md'];
     const template = ownReadme ? { path: ownReadme, text: readCourseTemplate(course, ownReadme).text } : readmeTemplate && { path: course.readme!, text: readmeTemplate.text };
-    const readme = template ? renderCourseTemplate(template.path, template.text, readmeContext) : `# ${spec.title}\n\n${spec.why}\n\nNext: ${spec.hint}\n`;
-    states.push({ number: index + 1, total: specs.length, spec, slug, files, readme });
+    const readme = template ? renderCourseTemplate(template.path, template.text, readmeContext) : `# ${spec.title}\n\n${spec.why}\n\nNext: ${spec.hint}\n\nWhere am I? \`${check}\`\n`;
+    const marker: StepMarker = { course: course.title, from, step: spec.id, number: index + 1, command: spec.command };
+    states.push({ number: index + 1, total: specs.length, spec, slug, files, readme, marker });
   });
   return states;
 }
