@@ -511,3 +511,34 @@ describe('one lock per destination', () => {
     expect((await first).exitCode).toBe(0);
   });
 });
+
+describe('a step marker is data', () => {
+  it('a FIFO, a link or a wrong shape is ignored (content decides, no hang); a course folder it names that is not one is one line', async (context) => {
+    if (!requireTools(rustup(), context.skip)) return;
+    const base = fresh('marker');
+    expect((await runCli(['course', join(base, 'c'), '--yes', '--name', 'marked'], { env })).exitCode).toBe(0);
+    const step = join(base, 'c', 'steps', '07-bare-metal');
+    const marker = join(step, '.freestanding-course.json');
+    const good = readFileSync(marker, 'utf8');
+    const check = () => runCli(['check', step, '--json'], { env, timeout: 300_000 });
+    expect(JSON.parse(String((await check()).stdout)).step.number, 'the marker names step 7').toBe(7);
+    // By content, step 7 (only the command changed) is step 6: each of these falls back to it.
+    const elsewhere = join(base, 'marker.json');
+    writeFileSync(elsewhere, good);
+    rmSync(marker);
+    symlinkSync(elsewhere, marker);
+    expect(JSON.parse(String((await check()).stdout)).step.number, 'a link is not followed').toBe(6);
+    rmSync(marker);
+    await execa('mkfifo', [marker]);
+    const fifo = await check();
+    expect(JSON.parse(String(fifo.stdout)).step.number, 'a FIFO is not opened for reading (no hang)').toBe(6);
+    rmSync(marker);
+    for (const shape of ['[]', '{"course": 1}', JSON.stringify({ ...JSON.parse(good), from: 'relative/dir' }), `${' '.repeat(5000)}${good}`]) {
+      writeFileSync(marker, shape);
+      expect(JSON.parse(String((await check()).stdout)).step.number, shape.slice(0, 40)).toBe(6);
+    }
+    // A folder that holds no course (or a file there): one line, naming --from; nothing else read.
+    writeFileSync(marker, JSON.stringify({ ...JSON.parse(good), from: '/proc/self' }));
+    expectOneLine(await runCli(['check', step], { env }), /this step's marker \(\.freestanding-course\.json\) names the course at \/proc\/self, which cannot be read .*; pass --from <your course folder>$/);
+  }, 300_000);
+});
