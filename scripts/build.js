@@ -171,7 +171,7 @@ const librariesBeside = besideBundle('libraries-beside', /^(@inquirer\/prompts|e
  * dist/cli.cjs exports those it imports (as `shared`), so the course's errors
  * are the CLI's errors and one renderer serves both.
  */
-const sharedWithCourse = ['core/answers', 'core/catalogue', 'core/errors', 'core/render', 'core/shell', 'io/destination', 'io/fs-errors', 'io/lock', 'io/paths', 'io/read-file', 'io/signals', 'io/staging', 'io/state', 'io/write'];
+const sharedWithCourse = ['core/answers', 'core/catalogue', 'core/errors', 'core/render', 'core/shell', 'io/destination', 'io/fs-errors', 'io/lock', 'io/overlay', 'io/paths', 'io/read-file', 'io/signals', 'io/staging', 'io/state', 'io/write'];
 const courseApart = besideBundle('course-apart', /^\.\.\/course\/cli\.js$/, () => './course.cjs');
 const coreFromCli = {
   name: 'core-from-cli',

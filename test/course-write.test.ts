@@ -206,3 +206,31 @@ describe('course and create take one lock', () => {
     expect(String(log.stdout).split('\n')).toHaveLength(11);
   });
 });
+
+describe('course --templates', () => {
+  it('adds new paths to every step (NOTES.md, files/NOTES.md, src/extra.rs.hbs rendered), replaces same paths', async () => {
+    const dir = fresh();
+    const overlay = join(dir, 'overlay');
+    mkdirSync(join(overlay, 'files'), { recursive: true });
+    mkdirSync(join(overlay, 'src'));
+    writeFileSync(join(overlay, 'NOTES.md'), 'my notes\n');
+    writeFileSync(join(overlay, 'files', 'NOTES.md'), 'more notes\n');
+    writeFileSync(join(overlay, 'src', 'extra.rs.hbs'), '// step {{step.number}} of {{name}}\n');
+    writeFileSync(join(overlay, 'files', 'main.std.rs'), 'fn main() { println!("mine"); }\n');
+    const result = await course([join(dir, 'c'), '--templates', overlay, '--name', 'demo']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const steps = readdirSync(join(dir, 'c', 'steps')).sort();
+    expect(steps).toHaveLength(11);
+    for (const [index, slug] of steps.entries()) {
+      const step = join(dir, 'c', 'steps', slug);
+      expect(readFileSync(join(step, 'NOTES.md'), 'utf8'), slug).toBe('my notes\n');
+      expect(readFileSync(join(step, 'files', 'NOTES.md'), 'utf8'), slug).toBe('more notes\n');
+      expect(readFileSync(join(step, 'src', 'extra.rs'), 'utf8'), slug).toBe(`// step ${index + 1} of demo\n`);
+    }
+    expect(readFileSync(join(dir, 'c', 'steps', '01-std-hello', 'src', 'main.rs'), 'utf8')).toBe('fn main() { println!("mine"); }\n');
+    // A link among the new paths is refused in one line, nothing written.
+    symlinkSync('/etc/passwd', join(overlay, 'passwd'));
+    expectOneLine(await course([join(dir, 'd'), '--templates', overlay]), /passwd is a symbolic link; templates are read without following links/);
+    expect(existsSync(join(dir, 'd'))).toBe(false);
+  });
+});

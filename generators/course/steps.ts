@@ -5,7 +5,9 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../core/errors.js';
 import { renderTemplate } from '../core/render.js';
+import { readOverlay } from '../io/overlay.js';
 import { posixWord } from '../core/shell.js';
 import { lstatInside, readInside, refuseLongText } from './read.js';
 import { builtInCourseDir, readCourseTemplate, stepsFor, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
@@ -137,12 +139,33 @@ function describeExpectation(course: Course, step: StepSpec, os: CourseOs): stri
   return lines.join('\n');
 }
 
+/**
+ * The files of a --templates folder that the course does not read (not
+ * course.toml, not recorded/, not a template course.toml names): each is
+ * added to every step at its own path, `.hbs` dropped (as --templates does
+ * for the create command). The folder is read as data (io/overlay.ts).
+ */
+function overlayAdditions(course: Course): Map<string, { path: string; text: string } | { path: string; bytes: Uint8Array }> {
+  const added = new Map<string, { path: string; text: string } | { path: string; bytes: Uint8Array }>();
+  if (course.roots.length < 2) return added;
+  const read = new Set(['course.toml', ...(course.readme ? [course.readme] : []), ...course.steps.flatMap((spec) => Object.values(spec.files))]);
+  for (const [path, file] of readOverlay(course.roots[0]).files) {
+    if (read.has(path) || path.startsWith('recorded/')) continue;
+    const target = path.replace(/\.hbs$/, '');
+    if (target === 'README.md') continue; // each step's README is the course's
+    if (target.split('/')[0].toLowerCase() === '.git') throw new UsageError(`${path} in the templates folder would be written under .git/, which holds git's own files and commands; remove it`);
+    added.set(target, { path, ...file });
+  }
+  return added;
+}
+
 /** Every step of the course for these answers, rendered. */
 export function renderSteps(course: Course, answers: CourseAnswers): StepState[] {
   const specs = stepsFor(course, answers.os);
   const states: StepState[] = [];
   const readmeTemplate = course.readme ? readCourseTemplate(course, course.readme) : undefined;
   const from = course.roots.at(-1) === builtInCourseDir ? null : course.roots.at(-1)!;
+  const added = overlayAdditions(course);
   const check = checkCommand(from);
   specs.forEach((spec, index) => {
     const files = new Map(states.at(-1)?.files ?? []);
@@ -152,6 +175,13 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
       const { text } = readCourseTemplate(course, template);
       const rendered = renderCourseTemplate(template, text, context);
       refuseLongText(`${template} (rendered)`, rendered);
+      files.set(path, rendered);
+    }
+    // New paths of a --templates folder join every step at their path (a `.hbs` rendered, the name without it).
+    for (const [path, file] of added) {
+      const rendered = 'text' in file && file.path.endsWith('.hbs') ? renderCourseTemplate(file.path, file.text, context) : 'text' in file ? file.text : undefined;
+      if (rendered === undefined) throw new UsageError(`${file.path} in the templates folder is not UTF-8 text; a course's files are text`);
+      refuseLongText(`${file.path} (rendered)`, rendered);
       files.set(path, rendered);
     }
     const slug = `${String(index + 1).padStart(2, '0')}-${spec.id}`;
