@@ -11,6 +11,7 @@ import { nextSteps } from './core/next-steps.js';
 import { findTarget } from './core/catalogue.js';
 import { planProject, type PlanOptions, type ProjectPlan } from './core/plan.js';
 import { renderPlan, templateReader, type RenderedFile } from './core/render.js';
+import { readOverlay } from './io/overlay.js';
 
 export interface GenerateOptions {
   /** A folder whose files replace the built-in templates at the same relative path; new files there are added. */
@@ -54,7 +55,7 @@ export interface ScaffoldResult {
 
 function planAndRender(answers: Answers, options: GenerateOptions, workspace?: PlanOptions['workspace']): { plan: ProjectPlan; files: RenderedFile[] } {
   const plan = planProject(answers, { inWorkspace: options.inWorkspace ?? false, workspace });
-  return { plan, files: renderPlan(plan, templateReader(options.templates)) };
+  return { plan, files: renderPlan(plan, templateReader(options.templates === undefined ? undefined : readOverlay(options.templates))) };
 }
 
 /** The project's files, in memory; writes nothing. */

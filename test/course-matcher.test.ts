@@ -87,3 +87,14 @@ describe('the built-in course', () => {
     expect(lineDiff('a\nb\n', 'a\nc\nb\n')).toBe(' a\n+c\n b');
   });
 });
+
+describe('the course\'s OSes come from the catalogue', () => {
+  it('maps Node\'s platforms to the catalogue\'s host OSes and refuses any other, never taking it for Linux', async () => {
+    const { thisOs } = await import('../generators/course/cargo.js');
+    const { courseOses } = await import('../generators/course/manifest.js');
+    const { hostOses } = await import('../generators/core/catalogue.js');
+    expect(courseOses).toEqual(hostOses);
+    expect([thisOs('linux'), thisOs('win32'), thisOs('darwin')]).toEqual(['linux', 'windows', 'macos']);
+    expect(() => thisOs('freebsd')).toThrow(/the course has link steps for linux, windows, macos, and this machine runs freebsd: pass --os/);
+  });
+});

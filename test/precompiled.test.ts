@@ -13,6 +13,7 @@ import type { BuiltInTemplate } from '../generators/core/built-in-templates.js';
 import { catalogue, editions, linkArgModes, templateNames } from '../generators/core/catalogue.js';
 import { planProject } from '../generators/core/plan.js';
 import { renderPlan, templateReader, templatesDir } from '../generators/core/render.js';
+import { readOverlay } from '../generators/io/overlay.js';
 import { scratch } from './support/cli.js';
 
 const tmp = scratch('cf-precompiled-');
@@ -65,7 +66,7 @@ describe('precompiled templates', () => {
     const overrides = join(tmp.dir, 'overrides');
     mkdirSync(join(overrides, 'project'), { recursive: true });
     writeFileSync(join(overrides, 'project', 'README.md.hbs'), '# {{name}}, our way\n');
-    const reader = templateReader(overrides, table);
+    const reader = templateReader(readOverlay(overrides), table);
     const overridden = reader.read('project/README.md.hbs');
     expect(overridden.text).toBe('# {{name}}, our way\n');
     expect(overridden.precompiled).toBeUndefined();

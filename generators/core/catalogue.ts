@@ -858,3 +858,9 @@ export const hostOsFacts: Record<HostOs, HostOsFacts> = {
     ],
   },
 };
+
+/** The host operating systems, in the catalogue's order. */
+export const hostOses = Object.keys(hostOsFacts) as HostOs[];
+
+/** Node's `process.platform` of each host OS; any other platform is none of ours. */
+export const hostOsOfPlatform: Readonly<Record<string, HostOs>> = { linux: 'linux', win32: 'windows', darwin: 'macos' };

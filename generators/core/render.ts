@@ -12,31 +12,18 @@
  * regular files only, within size limits, and its templates cannot print
  * (`{{log}}`) or reach prototypes (`{{constructor}}`, `{{lookup this "__proto__"}}`).
  */
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import HandlebarsRuntime from 'handlebars/runtime';
 import { builtInTemplates as bundledTemplates, type BuiltInTemplate } from './built-in-templates.js';
 import { UsageError } from './errors.js';
 import type { PlannedFile, ProjectPlan, RenderContext } from './plan.js';
-import { showText } from './shell.js';
 
 export interface RenderedFile {
   path: string;
   /** Text, or the bytes of a file that is not UTF-8 text (an author's PNG), copied as they are (typed Uint8Array, not Buffer, so consumers need no @types/node). */
   contents: string | Uint8Array;
 }
-
-/** What an author's templates folder may hold: enough for any course, too little to exhaust memory or time. */
-export const overlayLimits = {
-  /** Bytes in one file. */
-  fileBytes: 1024 * 1024,
-  /** Files and folders in the whole folder. */
-  entries: 2000,
-  /** Bytes in all files together. */
-  totalBytes: 32 * 1024 * 1024,
-  /** Folders inside folders. */
-  depth: 32,
-} as const;
 
 /** What one template may hold: Handlebars' compiler takes seconds (and its stack) beyond these. */
 export const templateLimits = {
@@ -316,115 +303,24 @@ function filesUnder(root: string, dir = root): string[] {
 }
 
 /** An author's file: text when it is UTF-8 (a `.hbs` template must be), else its bytes. */
-type OverlayFile = { text: string } | { bytes: Buffer };
+export type OverlayFile = { text: string } | { bytes: Uint8Array };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function refuseOverlay(message: string): never {
-  throw new UsageError(message);
-}
-
-/**
- * One regular file, read without following a link and without blocking: lstat
- * said it is a file, the open refuses a link swapped in since (O_NOFOLLOW) and
- * does not wait on a FIFO swapped in (O_NONBLOCK), and fstat checks that what
- * was opened is that same regular file. At most `limit` bytes are read.
- */
-function readRegularFile(path: string, seen: Stats, limit: number): Buffer {
-  const shown = showText(path);
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') refuseOverlay(`${shown} became a symbolic link while it was read; templates are read without following links: put the file itself there`);
-    refuseOverlay(`${shown} cannot be read (${code ?? (error as Error).message}); fix its permissions or remove it from the templates folder`);
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.dev !== seen.dev || stats.ino !== seen.ino) {
-      refuseOverlay(`${shown} changed while it was read (it is no longer the regular file it was); retry`);
-    }
-    if (stats.size > limit) refuseOverlay(`${shown} is larger than ${limit} bytes; templates hold at most ${overlayLimits.fileBytes} bytes a file and ${overlayLimits.totalBytes} in all: remove it or make it smaller`);
-    // One byte more than allowed, to see a file that grew since fstat.
-    const buffer = Buffer.alloc(stats.size + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const count = readSync(fd, buffer, length, buffer.length - length, null);
-      if (count === 0) break;
-      length += count;
-    }
-    if (length > stats.size) refuseOverlay(`${shown} grew while it was read; retry when nothing writes to it`);
-    return buffer.subarray(0, length);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Every file of an author's templates folder, read now, as data. A symbolic
- * link is refused (one line naming it) rather than followed even when it stays
- * inside: a link is resolved again at every open, so "inside" checked now is not
- * "inside" when read, and copying the file is all an author needs. FIFOs,
- * sockets and devices are refused before any open. Limits keep a folder from
- * exhausting memory (a 600 MB sparse file) or time. `.git` is skipped.
- */
-function readOverlay(root: string): Map<string, OverlayFile> {
-  const files = new Map<string, OverlayFile>();
-  let entries = 0;
-  let total = 0;
-  const walk = (dir: string, depth: number) => {
-    if (depth > overlayLimits.depth) refuseOverlay(`${showText(dir)} is nested more than ${overlayLimits.depth} folders deep in the templates folder; flatten it`);
-    for (const name of readdirSync(dir).sort()) {
-      // A .git there is the folder's own repository, not project content, and .git/ is never a
-      // destination (its config and hooks run commands). Any case: .GIT is .git on macOS and Windows.
-      if (name.toLowerCase() === '.git') continue;
-      const path = join(dir, name);
-      if ((entries += 1) > overlayLimits.entries) refuseOverlay(`the templates folder ${showText(root)} holds more than ${overlayLimits.entries} files and folders; keep only the templates there`);
-      const stats = lstatSync(path);
-      if (stats.isSymbolicLink()) refuseOverlay(`${showText(path)} is a symbolic link; templates are read without following links: put the file itself there`);
-      if (stats.isDirectory()) {
-        walk(path, depth + 1);
-        continue;
-      }
-      if (!stats.isFile()) refuseOverlay(`${showText(path)} is not a regular file (a FIFO, socket or device); remove it from the templates folder`);
-      const bytes = readRegularFile(path, stats, Math.min(overlayLimits.fileBytes, overlayLimits.totalBytes - total));
-      total += bytes.length;
-      const relativePath = relative(root, path).split(sep).join('/');
-      let text: string | undefined;
-      try {
-        text = utf8.decode(bytes);
-      } catch {
-        if (relativePath.endsWith('.hbs')) refuseOverlay(`${showText(path)} is not UTF-8 text, which a .hbs template must be; fix its encoding, or drop .hbs to copy it as it is`);
-      }
-      files.set(relativePath, text === undefined ? { bytes } : { text });
-    }
-  };
-  walk(root, 0);
-  return files;
+/** An author's templates folder, read as data by io/overlay.ts: its path (for messages) and its files by relative path. */
+export interface Overlay {
+  root: string;
+  files: Map<string, OverlayFile>;
 }
 
 /**
  * The built-in templates, or an author's folder laid over them: a file at the
  * same path as a built-in one (or that path + `.hbs`, to template a plain
  * file) replaces it; any other file is added to every project at its path,
- * `.hbs` dropped and rendered. The folder is read once, here, as data.
+ * `.hbs` dropped and rendered. The folder was read once, as data, by io/overlay.ts.
  */
-export function templateReader(overrides?: string, precompiled = bundledTemplates): TemplateReader {
+export function templateReader(overlay?: Overlay, precompiled = bundledTemplates): TemplateReader {
   const builtIn = builtInReader(precompiled);
-  if (overrides === undefined) return { read: builtIn.read, extras: () => [] };
-  // resolve('') is the current directory: an empty path would lay it (and its .env) over the project.
-  if (typeof overrides !== 'string' || overrides.trim() === '') refuseOverlay('the templates folder cannot be an empty path; name a folder, or leave it out for the built-in templates');
-  const root = resolve(overrides);
-  let stats: Stats;
-  try {
-    // The folder itself may be reached through a link (the user named it); what is inside may not.
-    stats = statSync(root);
-  } catch {
-    refuseOverlay(`the templates folder ${showText(overrides)} does not exist or is not a folder`);
-  }
-  if (!stats.isDirectory()) refuseOverlay(`the templates folder ${showText(overrides)} does not exist or is not a folder`);
-  const ownFiles = readOverlay(root);
+  if (overlay === undefined) return { read: builtIn.read, extras: () => [] };
+  const { root, files: ownFiles } = overlay;
   const own = [...ownFiles.keys()];
   const builtInPaths = builtIn.paths();
   const replaces = (source: string) => own.find((path) => path === source || path === `${source}.hbs`);

@@ -5,13 +5,17 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { hostOses, hostOsOfPlatform } from '../core/catalogue.js';
 import { UsageError } from '../core/errors.js';
 import { parseCargoOutput, type BuildOutput } from './diagnostics.js';
 import type { CourseOs } from './manifest.js';
 import { splitCommand } from './command.js';
 
-export function thisOs(): CourseOs {
-  return process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : 'linux';
+/** This machine's OS from the catalogue; an OS it has no link steps for is refused, never taken for Linux. */
+export function thisOs(platform: string = process.platform): CourseOs {
+  const os = hostOsOfPlatform[platform];
+  if (os === undefined) throw new UsageError(`the course has link steps for ${hostOses.join(', ')}, and this machine runs ${platform}: pass --os <one of them> to write or verify another OS's course`);
+  return os;
 }
 
 export interface Toolchain {

@@ -8,15 +8,18 @@ import { editions } from '../core/catalogue.js';
 import { checkName, nameForDirectory } from '../core/answers.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import { thisOs } from './cargo.js';
-import { checkCrate, formatCheck } from './check.js';
-import { emitCourse, emitModes, folderFiles, checkDestination, type EmitMode } from './emit.js';
-import { courseOses, courseSubcommands, loadCourse, type CourseOs } from './manifest.js';
+import { checkCrate, formatCheck, readStepMarker } from './check.js';
+import { stepMarkerPath } from './steps.js';
+import { showPath } from '../io/fs-errors.js';
+import { builtInCourseFiles, emitCourse, emitModes, folderFiles, checkDestination, initCourse, type EmitMode } from './emit.js';
+import { builtInCourseDir, courseOses, courseSubcommands, loadCourse, type CourseOs } from './manifest.js';
 import { renderSteps } from './steps.js';
-import { formatTable, verifyCourse } from './verify.js';
+import { formatTable, verifyCourse, verifyExitCode } from './verify.js';
 
 export const courseUsage = `Usage: create-freestanding course [directory] [options]
+       create-freestanding course init <directory> [-f] [--json]
        create-freestanding course verify [options]
-       create-freestanding check [crate directory] [--json]
+       create-freestanding check [crate directory] [--from <dir>] [--json]
 
 course: write "A Freestanding Rust Binary" step by step, each step a complete cargo project
   --os <os>            linux | windows | macos: whose link steps (default: this OS)
@@ -26,16 +29,26 @@ course: write "A Freestanding Rust Binary" step by step, each step a complete ca
   --from <dir>         your own course: a folder with a course.toml and its templates
   --templates <dir>    files here replace the course's files of the same path, or add to them
   -y, --yes / -f, --force / --dry-run / --json
+course init: copy the built-in course (course.toml, files/, recorded/) into <directory> as
+  your own course to edit; it verifies as is: course verify --from <directory>
+  (a folder named init: course ./init)
 course verify: build every step with the cargo on PATH and check what the compiler says
   --os, --edition, --from, --templates as above
   --linker <name>      rust-lld | gnu-ld (Linux), lld-link (Windows), ld64.lld (macOS)
   --cargo <command>    a cargo that builds cross targets (--target steps, another OS's link steps)
   --target <triple>    the triple another OS's link steps are built for
   --step <id>          only this step (repeatable)
-  --record             save each step's normalized output in the course's recorded/ folder
-  --record-dir <dir>   save and compare recordings there instead
+  --record             save each step's normalized output in your course's recorded/ folder
+                       (with --from; the installed package is never written: record a copy
+                       made by course init, or give --out)
+  --out <dir>          save and compare recordings there instead (--record-dir: the same)
+  --json               the results as JSON (ok, notBuilt, steps)
+  Exit status: 0 every step built matches, 1 a step does not match (or a usage error),
+  3 none mismatched but some steps could not be built here ("not built: needs …")
   A step runs cargo ${courseSubcommands.join(', ')} only; verify builds (and runs) the course's code.
-check: build your crate and say which step of the course it is at. It runs cargo build and
+check: build your crate and say which step of the course it is at. In a step folder the course
+  wrote, its marker (.freestanding-course.json) names the course and the step; elsewhere give
+  --from <dir> for an author's course (default: the built-in one). It runs cargo build and
   cargo test --no-run, never the program. A cargo build runs code of the crate, though:
   its build scripts (build.rs) and procedural macros, its dependencies' too, and a linker or
   rustc its .cargo/config.toml names; rustc wrappers (RUSTC_WRAPPER, build.rustc-wrapper)
@@ -119,7 +132,8 @@ async function runCourse(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  const written = await emitCourse(directory, course.title, states, emit, values.force as boolean);
+  // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.
+  const written = await emitCourse(directory, course.title, states, emit, values.force as boolean, Date.now() - process.uptime() * 1000);
   if (values.json) console.log(JSON.stringify({ created: true, ...summary, files: written }, null, 2));
   else {
     console.log(`Wrote "${course.title}": ${states.length} steps for ${os} in ${directory} (${emit}).`);
@@ -132,7 +146,7 @@ async function runCourse(argv: string[]): Promise<number> {
 async function runVerify(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     ...courseSource, linker: { type: 'string' }, cargo: { type: 'string' }, target: { type: 'string' },
-    step: { type: 'string', multiple: true }, record: { type: 'boolean', default: false }, 'record-dir': { type: 'string' }, name: { type: 'string' },
+    step: { type: 'string', multiple: true }, record: { type: 'boolean', default: false }, out: { type: 'string' }, 'record-dir': { type: 'string' }, name: { type: 'string' },
   });
   if (values.help) { console.log(courseUsage); return 0; }
   if (positionals.length > 0) throw new UsageError(`course verify takes no directory (got "${positionals[0]}"); use --from <dir> for your own course`);
@@ -149,27 +163,57 @@ async function runVerify(argv: string[]): Promise<number> {
     crossCargo: typeof values.cargo === 'string' && values.cargo.includes('/') ? resolve(values.cargo) : values.cargo as string | undefined,
     triple: values.target as string | undefined,
     record: values.record as boolean,
-    recordDir: values['record-dir'] as string | undefined,
+    recordDir: (values.out ?? values['record-dir']) as string | undefined,
     only,
   }, (line) => console.error(`verify: ${line}`));
-  if (json) console.log(JSON.stringify({ ok: results.every((result) => result.ok), steps: results }, null, 2));
+  const exitCode = verifyExitCode(results);
+  if (json) console.log(JSON.stringify({ ok: exitCode === 0, exitCode, notBuilt: results.filter((result) => result.status === 'not built').map((result) => ({ id: result.id, needs: result.needs })), steps: results }, null, 2));
   else console.log(formatTable(results));
-  return results.every((result) => result.ok) ? 0 : 1;
+  return exitCode;
 }
 
 async function runCheck(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { from: { type: 'string' }, templates: { type: 'string' }, json: { type: 'boolean', default: false } });
   if (values.help) { console.log(courseUsage); return 0; }
   if (positionals.length > 1) throw new UsageError(`expected one crate directory, got ${positionals.length}`);
-  const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
-  const result = await checkCrate(course, positionals[0] ?? '.', values.json ? () => {} : (line) => console.error(`check: ${line}`));
+  const crate = positionals[0] ?? '.';
+  // An emitted step names its course: an author's course is found with no --from (a flag wins over it).
+  const marker = readStepMarker(resolve(crate));
+  let from = values.from as string | undefined;
+  if (from === undefined && values.templates === undefined && marker?.from) {
+    from = marker.from;
+    try {
+      loadCourse({ from });
+    } catch (error) {
+      throw new UsageError(`this step's marker (${stepMarkerPath}) names the course at ${showPath(from)}, which cannot be read (${(error as Error).message.split(';')[0]}); pass --from <your course folder>`);
+    }
+  }
+  const course = loadCourse({ from, templates: values.templates as string | undefined });
+  const result = await checkCrate(course, crate, values.json ? () => {} : (line) => console.error(`check: ${line}`), marker);
   console.log(values.json ? JSON.stringify(result, null, 2) : formatCheck(result));
   return result.final ? 0 : 1;
+}
+
+async function runInit(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { force: { type: 'boolean', short: 'f', default: false }, json: { type: 'boolean', default: false } });
+  if (values.help) { console.log(courseUsage); return 0; }
+  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('course init takes one directory: create-freestanding course init <directory>');
+  const directory = positionals[0];
+  const files = builtInCourseFiles(builtInCourseDir);
+  const written = await initCourse(directory, files, values.force as boolean, Date.now() - process.uptime() * 1000);
+  if (values.json) console.log(JSON.stringify({ ok: true, created: true, directory: resolve(directory), files: written }, null, 2));
+  else {
+    console.log(`Wrote an editable copy of the built-in course to ${directory} (${written.length} files).`);
+    console.log(`Check it still builds as recorded: create-freestanding course verify --from ${directory}`);
+    console.log(`Write it out for students: create-freestanding course <dir> --from ${directory}`);
+  }
+  return 0;
 }
 
 /** argv[0] is "course" or "check". */
 export async function runCourseCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'check') return runCheck(argv.slice(1));
+  if (argv[1] === 'init') return runInit(argv.slice(2));
   if (argv[1] === 'verify') return runVerify(argv.slice(2));
   return runCourse(argv.slice(1));
 }

@@ -3,22 +3,27 @@
  * git repository with one commit per step, tagged step-NN-id, so that
  * `git diff step-04-….step-05-…` is exactly that step's change.
  *
- * As the create command writes: under the destination's lock, into a staging
- * folder of ours (`.create-freestanding-course-<pid>-<8 hex>`), files created
- * exclusively and never through a link, then moved into place; nothing is
- * written through a link in the destination; a signal removes the staging
- * and says so; staging a killed run left is removed by the next run.
+ * Written by the create command's write path (io/write.ts), so the same
+ * checks, lock, journal, staging, commit and signal handling apply: `.git`
+ * alone counts as empty, nothing is written through a link, a killed run is
+ * undone or finished by the next run of either command. The git history is
+ * built first in a folder of this user's private state folder (io/state.ts),
+ * read back as data and written with the rest; an existing repository is
+ * never merged into (refused with or without --force).
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { UsageError } from '../core/errors.js';
+import type { RenderedFile } from '../core/render.js';
+import { checkDestination as checkIoDestination } from '../io/destination.js';
 import { showPath } from '../io/fs-errors.js';
-import { acquireLock, processAlive, randomHex } from '../io/lock.js';
+import { processAlive, randomHex } from '../io/lock.js';
+import { readRegularFile } from '../io/read-file.js';
+import { InterruptedError, type Interruption } from '../io/signals.js';
 import { makeFolders, writeExclusive } from '../io/staging.js';
 import { stateFolder } from '../io/state.js';
-import type { StepState } from './steps.js';
-import { lstatMaybe } from '../io/paths.js';
+import { checkCommand, stepMarkerPath, type StepState } from './steps.js';
 
 export const emitModes = ['folders', 'git', 'both'] as const;
 export type EmitMode = (typeof emitModes)[number];
@@ -29,14 +34,17 @@ export interface PlannedFile {
 }
 
 function stepFiles(state: StepState): PlannedFile[] {
-  return [...state.files].map(([path, contents]) => ({ path, contents })).concat({ path: 'README.md', contents: state.readme });
+  return [...state.files].map(([path, contents]) => ({ path, contents })).concat(
+    { path: 'README.md', contents: state.readme },
+    { path: stepMarkerPath, contents: `${JSON.stringify(state.marker, null, 2)}\n` },
+  );
 }
 
 function overview(title: string, states: StepState[], mode: EmitMode): string {
   const where = (state: StepState) => (mode === 'git' ? `tag \`step-${state.slug}\`` : `\`steps/${state.slug}/\``);
   return [`# ${title}`, '', 'Each step is a complete cargo project: the one before it plus one small change.', '',
     ...states.map((state) => `${state.number}. ${state.spec.title}: ${where(state)}, \`${state.spec.command}\``),
-    '', 'Where am I? Run `npx create-freestanding check` in your own crate.', ''].join('\n');
+    '', `Where am I? Run \`${checkCommand(states[0].marker.from)}\` in a step's folder or in your own crate.`, ''].join('\n');
 }
 
 /** The files the folders mode writes (also what --dry-run lists). */
@@ -45,199 +53,16 @@ export function folderFiles(title: string, states: StepState[], mode: EmitMode):
   return [{ path: 'README.md', contents: overview(title, states, mode) }, ...files];
 }
 
-/** What a mode puts in the destination: files written one by one, and a repository folder moved in whole. */
+/** What a mode puts in the destination before its history: the files, and the folder the repository fills (which must be new). */
 function plan(title: string, states: StepState[], mode: EmitMode): { files: PlannedFile[]; repository?: string } {
   if (mode === 'git') return { files: stepFiles(states.at(-1)!), repository: '.git' };
   return { files: folderFiles(title, states, mode), repository: mode === 'both' ? 'repo' : undefined };
 }
 
-// --- The destination -------------------------------------------------------
-
-
-interface Place {
-  /** Canonical absolute path: the real path of the existing part, then the missing names. */
-  path: string;
-  shown: string;
-  exists: boolean;
-  /** The nearest existing folder at or above the destination (real path). */
-  existing: string;
-}
-
-/** Where `directory` is, links in its existing part resolved (the user named it); refused when it cannot be a folder. */
-function locate(directory: string): Place {
-  const requested = resolve(directory);
-  const shown = showPath(directory);
-  let existing = requested;
-  let stats = lstatMaybe(existing);
-  while (!stats) {
-    existing = dirname(existing);
-    stats = lstatMaybe(existing);
-  }
-  let real: string;
-  try {
-    real = realpathSync.native(existing);
-  } catch {
-    throw new UsageError(`${showPath(existing)} is a symbolic link to a path that does not exist; remove the link or choose another directory`);
-  }
-  if (!lstatSync(real).isDirectory()) {
-    throw new UsageError(existing === requested ? `${shown} exists and is not a directory; choose another name` : `${showPath(existing)} is a file, so ${shown} cannot be created inside it; choose another directory`);
-  }
-  return { path: join(real, relative(existing, requested)), shown, exists: existing === requested, existing: real };
-}
-
-/**
- * Refuses a non-empty destination without --force, and with it anything the
- * course would write through: a link, a file where a folder goes, a folder
- * where a file goes, an existing repository. Never deletes anything there.
- */
-function checkPlace(place: Place, force: boolean, planned: { files: PlannedFile[]; repository?: string }): void {
-  if (!place.exists) return;
-  const entries = readdirSync(place.path);
-  if (entries.length === 0) return;
-  if (!force) throw new UsageError(`${place.shown} is not empty; choose another directory or pass --force`);
-  if (planned.repository && lstatMaybe(join(place.path, planned.repository))) {
-    throw new UsageError(`${place.shown} already has ${planned.repository === '.git' ? 'a git repository' : 'a repo/ folder'}; choose another directory (nothing was written)`);
-  }
-  const checked = new Set<string>();
-  for (const file of planned.files) {
-    const parts = file.path.split('/');
-    let current = place.path;
-    for (const [index, part] of parts.entries()) {
-      current = join(current, part);
-      const last = index === parts.length - 1;
-      if (!last && checked.has(current)) continue;
-      const stats = lstatMaybe(current);
-      if (!stats) break;
-      const shown = showPath(current);
-      if (stats.isSymbolicLink()) {
-        throw new UsageError(`${shown} is a symbolic link; the course is never written through links, so replace it with a ${last ? 'file' : 'folder'} or choose another directory (nothing was written)`);
-      }
-      if (!last && !stats.isDirectory()) throw new UsageError(`${shown} is a file where the folder ${parts.slice(0, index + 1).join('/')}/ must go; move it away or choose another directory (nothing was written)`);
-      if (last && !stats.isFile()) throw new UsageError(`${shown} is not a regular file where the course writes ${file.path}; move it away or choose another directory (nothing was written)`);
-      if (!last) checked.add(current);
-    }
-  }
-}
-
-/** The checks a dry run makes (no lock: it writes nothing). */
+/** The checks a dry run makes: those the write makes, before its lock. */
 export function checkDestination(directory: string, force: boolean, title: string, states: StepState[], mode: EmitMode): void {
-  checkPlace(locate(directory), force, plan(title, states, mode));
-}
-
-// --- Staging ---------------------------------------------------------------
-
-const stagingPattern = /^\.create-freestanding-course-(\d+-[0-9a-f]{8})$/;
-const recordPattern = /^course-((\d+)-[0-9a-f]{8})\.staging$/;
-
-/**
- * Staging is recorded in this user's private folder (io/state.ts) before it
- * is made, so that a killed run's staging is known by the record, never by
- * its name: a folder named like ours in a clone or a shared folder is someone
- * else's and stays.
- */
-function recordStaging(staging: string): string {
-  const id = stagingPattern.exec(basename(staging))![1];
-  const record = join(stateFolder(), `course-${id}.staging`);
-  writeExclusive(record, staging, 0o600);
-  return record;
-}
-
-/**
- * Removes the staging of killed course runs recorded for `folder`: only a
- * folder of the recorded name, owned by this user, not a link, whose process
- * is gone. Anything else stays.
- */
-function sweepStaging(folder: string): void {
-  const state = stateFolder();
-  for (const entry of readdirSync(state)) {
-    const match = recordPattern.exec(entry);
-    if (!match || processAlive(Number(match[2]))) continue;
-    const record = join(state, entry);
-    try {
-      const staging = readFileSync(record, 'utf8');
-      if (dirname(staging) !== folder || basename(staging) !== `.create-freestanding-course-${match[1]}`) continue;
-      try {
-        const stats = lstatSync(staging);
-        if (stats.isDirectory() && (!process.getuid || stats.uid === process.getuid())) rmSync(staging, { recursive: true, force: true });
-      } catch {
-        // Gone already.
-      }
-      unlinkSync(record);
-    } catch {
-      // Removed by another run.
-    }
-  }
-}
-
-/** Writes files under `root`, folders made one at a time and files created exclusively, never through a link. */
-function writeAll(root: string, files: PlannedFile[]): void {
-  const made = new Set<string>();
-  for (const file of files) {
-    const folder = dirname(file.path);
-    if (!made.has(folder)) {
-      makeFolders(root, folder);
-      made.add(folder);
-    }
-    writeExclusive(join(root, file.path), file.contents);
-  }
-}
-
-// --- Signals ---------------------------------------------------------------
-
-const exitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-type HandledSignal = keyof typeof exitCodes;
-
-/** Interrupted by a signal: exit 130/143/129, saying what is on disk. */
-export class CourseInterruptedError extends UsageError {
-  override readonly exitCode: number;
-  constructor(signal: HandledSignal) {
-    super('interrupted; nothing was written');
-    this.exitCode = exitCodes[signal];
-  }
-}
-
-/** While a course is written, a signal is recorded and the running git killed; the write then removes its staging and stops. */
-interface Hold {
-  signal?: HandledSignal;
-  child?: ResultPromise;
-  /** Stops if a signal came. */
-  check(): void;
-}
-
-/**
- * Takes over SIGINT/SIGTERM/SIGHUP from the command's own handler (which
- * would exit at once, leaving the staging and saying nothing was written).
- */
-function holdSignals(): { hold: Hold; end: (written?: string) => void } {
-  const saved = (Object.keys(exitCodes) as HandledSignal[]).map((signal) => [signal, process.listeners(signal)] as const);
-  const hold: Hold = {
-    check() {
-      if (hold.signal) throw new CourseInterruptedError(hold.signal);
-    },
-  };
-  const onSignal = (signal: HandledSignal) => {
-    hold.signal ??= signal;
-    hold.child?.kill('SIGKILL');
-  };
-  for (const [signal] of saved) {
-    process.removeAllListeners(signal);
-    process.on(signal, onSignal);
-  }
-  const end = (written?: string) => {
-    for (const [signal, listeners] of saved) {
-      process.removeListener(signal, onSignal);
-      // Once written, the old handler's "nothing was written" would be untrue: say what is there.
-      if (written) {
-        process.on(signal, () => {
-          process.stderr.write(`create-freestanding: interrupted; the course was written completely to ${written}\n`);
-          process.exit(exitCodes[signal]);
-        });
-      } else {
-        for (const listener of listeners) process.on(signal, listener as NodeJS.SignalsListener);
-      }
-    }
-  };
-  return { hold, end };
+  const planned = plan(title, states, mode);
+  checkIoDestination(directory, planned.files, force, undefined, planned.repository);
 }
 
 // --- git -------------------------------------------------------------------
@@ -265,118 +90,126 @@ function gitEnvironment(): Record<string, string> {
   };
 }
 
-async function git(cwd: string, args: string[], hold: Hold): Promise<string> {
-  const child = execa('git', [...gitConfig, ...args], { cwd, reject: false, extendEnv: false, env: gitEnvironment() });
-  hold.child = child;
-  const result = await child;
-  hold.child = undefined;
-  hold.check();
+/** Stops the build when a signal came: the write path then says nothing was written. */
+function stopIfInterrupted(interruption: Interruption): void {
+  if (interruption.signal) throw new InterruptedError(interruption.signal);
+}
+
+async function git(cwd: string, args: string[], interruption: Interruption): Promise<string> {
+  const result = await execa('git', [...gitConfig, ...args], { cwd, reject: false, extendEnv: false, env: gitEnvironment() });
+  // A terminal's Ctrl-C reaches git too: the signal, not git's failure, is what happened.
+  stopIfInterrupted(interruption);
   if (result.exitCode !== 0) throw new UsageError(`git ${args.join(' ')} failed in ${showPath(cwd)}: ${String(result.stderr).split('\n')[0]}`);
   return String(result.stdout);
 }
 
 /** A git history of the steps in `repo` (a new folder): step N's tree is exactly step N's files. */
-async function writeGit(repo: string, states: StepState[], hold: Hold): Promise<void> {
+async function writeGit(repo: string, states: StepState[], interruption: Interruption): Promise<void> {
   mkdirSync(repo);
   // --template= : no hooks or config copied from a template folder.
-  await git(repo, ['init', '--quiet', '--template=', '--initial-branch=main'], hold);
+  await git(repo, ['init', '--quiet', '--template=', '--initial-branch=main'], interruption);
   for (const state of states) {
     for (const entry of readdirSync(repo)) if (entry !== '.git') rmSync(join(repo, entry), { recursive: true, force: true });
-    writeAll(repo, stepFiles(state));
-    await git(repo, ['add', '--all'], hold);
-    await git(repo, ['commit', '--quiet', '--no-verify', '--allow-empty', '-m', `Step ${state.number}: ${state.spec.title}`, '-m', state.spec.why], hold);
-    await git(repo, ['tag', `step-${state.slug}`], hold);
+    const made = new Set<string>();
+    for (const file of stepFiles(state)) {
+      const folder = file.path.split('/').slice(0, -1).join('/');
+      if (folder && !made.has(folder)) (makeFolders(repo, folder), made.add(folder));
+      writeExclusive(join(repo, file.path), file.contents);
+    }
+    await git(repo, ['add', '--all'], interruption);
+    await git(repo, ['commit', '--quiet', '--no-verify', '--allow-empty', '-m', `Step ${state.number}: ${state.spec.title}`, '-m', state.spec.why], interruption);
+    await git(repo, ['tag', `step-${state.slug}`], interruption);
+  }
+}
+
+// --- The history, built in the private folder -----------------------------
+
+const buildPattern = /^course-git-(\d+)-[0-9a-f]{8}$/;
+/** A course's history is a few hundred small files; these bound what is read back. */
+const historyLimits = { files: 5000, fileBytes: 8 * 1024 * 1024 };
+
+/** Removes the git builds of this user's killed course runs (their pid gone); only folders of this user's, never a link. */
+function sweepBuilds(state: string): void {
+  for (const entry of readdirSync(state)) {
+    const match = buildPattern.exec(entry);
+    if (!match || processAlive(Number(match[1]))) continue;
+    const path = join(state, entry);
+    try {
+      const stats = lstatSync(path);
+      if (stats.isDirectory() && (!process.getuid || stats.uid === process.getuid())) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by another run.
+    }
+  }
+}
+
+/** Every file under `root` (a folder this run made), as data: regular files only, read without following links. */
+function readTree(root: string, prefix: string): RenderedFile[] {
+  const files: RenderedFile[] = [];
+  const walk = (dir: string, relative: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const name = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(path, name);
+      else {
+        if (files.length >= historyLimits.files) throw new UsageError(`the course's git history has more than ${historyLimits.files} files; make a course of fewer steps`);
+        files.push({ path: `${prefix}${name}`, contents: readRegularFile(path, historyLimits.fileBytes) });
+      }
+    }
+  };
+  walk(root, '');
+  return files;
+}
+
+/** The repository of the steps (its work tree is the last step) as files under `prefix`. */
+async function historyFiles(states: StepState[], prefix: string, interruption: Interruption): Promise<RenderedFile[]> {
+  const state = stateFolder();
+  sweepBuilds(state);
+  const build = join(state, `course-git-${process.pid}-${randomHex(8)}`);
+  mkdirSync(build, { mode: 0o700 });
+  try {
+    const repo = join(build, 'repo');
+    await writeGit(repo, states, interruption);
+    return readTree(repo, prefix);
+  } finally {
+    rmSync(build, { recursive: true, force: true });
   }
 }
 
 // --- Writing ---------------------------------------------------------------
 
 /**
- * Moves staged files into an existing destination, one rename each (a rename
- * replaces a name, never writes through it); the files replaced are kept in
- * `old` until the end, and put back should a move fail.
+ * Writes the course through the write path; returns the paths written, the
+ * repository named as one entry. `startedAt`: when the run began (another run
+ * that finished writing there since wins).
  */
-function moveIntoPlace(tree: string, old: string, destination: string, files: string[], repository?: string): void {
-  const undo: (() => void)[] = [];
-  try {
-    for (const file of files) {
-      for (const folder of makeFolders(destination, dirname(file))) undo.push(() => rmdirSync(folder));
-      const target = join(destination, file);
-      if (lstatMaybe(target)) {
-        makeFolders(old, dirname(file));
-        renameSync(target, join(old, file));
-        undo.push(() => renameSync(join(old, file), target));
-      }
-      renameSync(join(tree, file), target);
-      undo.push(() => renameSync(target, join(tree, file)));
-    }
-    if (repository) {
-      if (lstatMaybe(join(destination, repository))) throw new UsageError(`${showPath(join(destination, repository))} appeared while writing (another program is writing there); retry`);
-      renameSync(join(tree, repository), join(destination, repository));
-    }
-  } catch (error) {
-    for (const step of undo.reverse()) {
-      try {
-        step();
-      } catch {
-        // Best effort: the error below is what the user sees.
-      }
-    }
-    throw error;
-  }
-}
-
-/**
- * Writes the course. Rendered in memory first; written to a staging folder
- * (beside a missing destination, inside an existing one) and moved into
- * place, so a failure or a signal leaves nothing half-written.
- */
-export async function emitCourse(directory: string, title: string, states: StepState[], mode: EmitMode, force: boolean): Promise<string[]> {
-  // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.
-  const startedAt = Date.now() - process.uptime() * 1000;
-  const place = locate(directory);
+export async function emitCourse(directory: string, title: string, states: StepState[], mode: EmitMode, force: boolean, startedAt = Date.now()): Promise<string[]> {
   const planned = plan(title, states, mode);
-  const lock = acquireLock(place.path, `to ${place.shown}`, startedAt);
-  const { hold, end } = holdSignals();
-  let wrote = false;
-  let staging: string | undefined;
-  let record: string | undefined;
-  try {
-    checkPlace(place, force, planned);
-    const stagingParent = place.exists ? place.path : place.existing;
-    sweepStaging(stagingParent);
-    if (!place.exists && place.existing === dirname(place.path)) sweepStaging(place.existing);
-    staging = join(stagingParent, `.create-freestanding-course-${process.pid}-${randomHex(8)}`);
-    record = recordStaging(staging);
-    mkdirSync(staging, { mode: 0o700 });
-    const tree = join(staging, 'tree');
-    if (mode === 'git') {
-      await writeGit(tree, states, hold);
-    } else {
-      mkdirSync(tree);
-      writeAll(tree, planned.files);
-      if (mode === 'both') await writeGit(join(tree, 'repo'), states, hold);
-    }
-    hold.check();
-    // The commit: synchronous, so no signal comes between its renames.
-    if (!place.exists) {
-      const created = makeFolders(place.existing, relative(place.existing, dirname(place.path)));
-      try {
-        renameSync(tree, place.path);
-      } catch (error) {
-        for (const folder of created.reverse()) rmdirSync(folder);
-        throw error;
-      }
-    } else {
-      moveIntoPlace(tree, join(staging, 'old'), place.path, planned.files.map((file) => file.path), planned.repository);
-    }
-    wrote = true;
-  } finally {
-    if (staging) rmSync(staging, { recursive: true, force: true });
-    if (record) rmSync(record, { force: true });
-    lock.release(wrote);
-    end(wrote ? place.shown : undefined);
-  }
+  // Refused now, before the history is built, what the write would refuse.
+  checkIoDestination(directory, planned.files, force, undefined, planned.repository);
+  const { writeProject } = await import('../io/write.js');
+  const files = mode === 'folders'
+    ? planned.files
+    : async (interruption: Interruption) => [
+      ...(mode === 'both' ? planned.files : []),
+      ...await historyFiles(states, mode === 'both' ? 'repo/' : '', interruption),
+    ];
+  await writeProject(directory, files, force, undefined, startedAt, { repository: planned.repository });
   const written = planned.files.map((file) => file.path);
   return mode === 'git' ? ['.git', ...written] : mode === 'both' ? [...written, 'repo/.git'] : written;
+}
+
+// --- course init -------------------------------------------------------------
+
+/** Every file of the built-in course (course.toml, files/, recorded/), read as data; what `course init` copies. */
+export function builtInCourseFiles(courseDir: string): RenderedFile[] {
+  return readTree(courseDir, '');
+}
+
+/** Writes an editable copy of the built-in course to `directory`, through the write path. */
+export async function initCourse(directory: string, files: RenderedFile[], force: boolean, startedAt = Date.now()): Promise<string[]> {
+  checkIoDestination(directory, files, force);
+  const { writeProject } = await import('../io/write.js');
+  await writeProject(directory, files, force, undefined, startedAt);
+  return files.map((file) => file.path);
 }

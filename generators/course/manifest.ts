@@ -7,14 +7,16 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
+import { hostOses, type HostOs } from '../core/catalogue.js';
 import { UsageError } from '../core/errors.js';
 import { templatesDir } from '../core/render.js';
 import { showPath } from '../io/fs-errors.js';
 import { splitCommand } from './command.js';
 import { limits, lstatInside, readInside, readRegular, refuseOutside } from './read.js';
 
-export const courseOses = ['linux', 'windows', 'macos'] as const;
-export type CourseOs = (typeof courseOses)[number];
+/** The catalogue's host OSes: each has its link steps in a course. */
+export const courseOses: readonly HostOs[] = hostOses;
+export type CourseOs = HostOs;
 
 /** Where a diagnostic or variant applies; an absent field matches anything. */
 export interface Condition {

@@ -4,11 +4,12 @@
  * before it is opened, so nothing hangs), each under a size limit. Everything
  * here fails as one UsageError line.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { showPath } from '../io/fs-errors.js';
 import { lstatMaybe } from '../io/paths.js';
+import { readRegularFile, UnreadableFile } from '../io/read-file.js';
 
 /** Course files are a few dozen lines; these bound memory and the line diff (quadratic in lines). */
 export const limits = {
@@ -55,33 +56,16 @@ export function lstatInside(root: string, relativePath: string, what: string): {
   return { path: root, stats: lstatSync(root) };
 }
 
-/** A regular file's bytes: lstat, then open without following links or blocking, then fstat; at most `maxBytes`. */
+/** A regular file's bytes (io/read-file.ts: never through a link, never blocking); at most `maxBytes`. */
 export function readRegular(path: string, maxBytes: number, stats = lstatSync(path)): Buffer {
-  const notRegular = () => new UsageError(`${showPath(path)} is not a regular file (a FIFO, device, socket or folder); a course reads only regular files`);
-  if (stats.isSymbolicLink()) throw new UsageError(`${showPath(path)} is a symbolic link; a course reads files, never links`);
-  if (!stats.isFile()) throw notRegular();
-  let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return readRegularFile(path, maxBytes, { seen: stats });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new UsageError(`${showPath(path)} is a symbolic link; a course reads files, never links`);
-    throw error;
-  }
-  try {
-    // Checked again on what was opened: the name may have been replaced since the lstat.
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) throw notRegular();
-    if (opened.size > maxBytes) throw new UsageError(`${showPath(path)} is ${opened.size} bytes, over the limit of ${maxBytes}; a course's files are small text files`);
-    const buffer = Buffer.alloc(opened.size);
-    let length = 0;
-    while (length < buffer.length) {
-      const read = readSync(fd, buffer, length, buffer.length - length, length);
-      if (read === 0) break;
-      length += read;
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    closeSync(fd);
+    if (!(error instanceof UnreadableFile)) throw error;
+    if (error.reason === 'link') throw new UsageError(`${showPath(path)} is a symbolic link; a course reads files, never links`);
+    if (error.reason === 'too-large') throw new UsageError(`${showPath(path)} is ${error.size} bytes, over the limit of ${maxBytes}; a course's files are small text files`);
+    if (error.reason === 'not-regular') throw new UsageError(`${showPath(path)} is not a regular file (a FIFO, device, socket or folder); a course reads only regular files`);
+    throw new UsageError(`${showPath(path)} changed while it was read; retry when nothing writes to it`);
   }
 }
 

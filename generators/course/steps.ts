@@ -5,9 +5,12 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../core/errors.js';
 import { renderTemplate } from '../core/render.js';
+import { readOverlay } from '../io/overlay.js';
+import { posixWord } from '../core/shell.js';
 import { lstatInside, readInside, refuseLongText } from './read.js';
-import { readCourseTemplate, stepsFor, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
+import { builtInCourseDir, readCourseTemplate, stepsFor, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
 
 export interface CourseAnswers {
   name: string;
@@ -24,6 +27,26 @@ export interface StepState {
   /** The project's files without the README, path → contents. */
   files: Map<string, string>;
   readme: string;
+  /** The step marker (stepMarkerPath), so that `check` in an emitted step names this course and step. */
+  marker: StepMarker;
+}
+
+/** Written in every emitted step; read back by `check` as hostile data (check.ts). */
+export const stepMarkerPath = '.freestanding-course.json';
+
+export interface StepMarker {
+  /** The course's title. */
+  course: string;
+  /** The author's course folder (absolute), or null for the built-in course. */
+  from: string | null;
+  step: string;
+  number: number;
+  command: string;
+}
+
+/** The exact `check` command for a course: plain for the built-in one, with --from for an author's. */
+export function checkCommand(from: string | null): string {
+  return from === null ? 'npx create-freestanding check' : `npx create-freestanding check --from ${posixWord(from)}`;
 }
 
 /** Strict, unescaped rendering, as for projects; a missing variable names the file and the variable. */
@@ -116,11 +139,34 @@ function describeExpectation(course: Course, step: StepSpec, os: CourseOs): stri
   return lines.join('\n');
 }
 
+/**
+ * The files of a --templates folder that the course does not read (not
+ * course.toml, not recorded/, not a template course.toml names): each is
+ * added to every step at its own path, `.hbs` dropped (as --templates does
+ * for the create command). The folder is read as data (io/overlay.ts).
+ */
+function overlayAdditions(course: Course): Map<string, { path: string; text: string } | { path: string; bytes: Uint8Array }> {
+  const added = new Map<string, { path: string; text: string } | { path: string; bytes: Uint8Array }>();
+  if (course.roots.length < 2) return added;
+  const read = new Set(['course.toml', ...(course.readme ? [course.readme] : []), ...course.steps.flatMap((spec) => Object.values(spec.files))]);
+  for (const [path, file] of readOverlay(course.roots[0]).files) {
+    if (read.has(path) || path.startsWith('recorded/')) continue;
+    const target = path.replace(/\.hbs$/, '');
+    if (target === 'README.md') continue; // each step's README is the course's
+    if (target.split('/')[0].toLowerCase() === '.git') throw new UsageError(`${path} in the templates folder would be written under .git/, which holds git's own files and commands; remove it`);
+    added.set(target, { path, ...file });
+  }
+  return added;
+}
+
 /** Every step of the course for these answers, rendered. */
 export function renderSteps(course: Course, answers: CourseAnswers): StepState[] {
   const specs = stepsFor(course, answers.os);
   const states: StepState[] = [];
   const readmeTemplate = course.readme ? readCourseTemplate(course, course.readme) : undefined;
+  const from = course.roots.at(-1) === builtInCourseDir ? null : course.roots.at(-1)!;
+  const added = overlayAdditions(course);
+  const check = checkCommand(from);
   specs.forEach((spec, index) => {
     const files = new Map(states.at(-1)?.files ?? []);
     const context = { ...answers, step: { number: index + 1, total: specs.length, id: spec.id, title: spec.title } };
@@ -131,6 +177,13 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
       refuseLongText(`${template} (rendered)`, rendered);
       files.set(path, rendered);
     }
+    // New paths of a --templates folder join every step at their path (a `.hbs` rendered, the name without it).
+    for (const [path, file] of added) {
+      const rendered = 'text' in file && file.path.endsWith('.hbs') ? renderCourseTemplate(file.path, file.text, context) : 'text' in file ? file.text : undefined;
+      if (rendered === undefined) throw new UsageError(`${file.path} in the templates folder is not UTF-8 text; a course's files are text`);
+      refuseLongText(`${file.path} (rendered)`, rendered);
+      files.set(path, rendered);
+    }
     const slug = `${String(index + 1).padStart(2, '0')}-${spec.id}`;
     const previous = states.at(-1);
     const readmeContext = {
@@ -139,14 +192,15 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
       step: {
         number: index + 1, total: specs.length, id: spec.id, title: spec.title, command: spec.command,
         changed: describeChange(previous, spec, files), see: describeExpectation(course, spec, answers.os),
-        why: spec.why, hint: spec.hint,
+        why: spec.why, hint: spec.hint, check,
       },
     };
     // A README.md template in the files wins over the course's, for that step and the ones after it.
     const ownReadme = specs.slice(0, index + 1).reverse().find((earlier) => earlier.files['README.md'])?.files['README.md'];
     const template = ownReadme ? { path: ownReadme, text: readCourseTemplate(course, ownReadme).text } : readmeTemplate && { path: course.readme!, text: readmeTemplate.text };
-    const readme = template ? renderCourseTemplate(template.path, template.text, readmeContext) : `# ${spec.title}\n\n${spec.why}\n\nNext: ${spec.hint}\n`;
-    states.push({ number: index + 1, total: specs.length, spec, slug, files, readme });
+    const readme = template ? renderCourseTemplate(template.path, template.text, readmeContext) : `# ${spec.title}\n\n${spec.why}\n\nNext: ${spec.hint}\n\nWhere am I? \`${check}\`\n`;
+    const marker: StepMarker = { course: course.title, from, step: spec.id, number: index + 1, command: spec.command };
+    states.push({ number: index + 1, total: specs.length, spec, slug, files, readme, marker });
   });
   return states;
 }

@@ -4,18 +4,19 @@
  * it can), no step may be a no-op. --record keeps the normalized output per
  * step and platform; a later run shows the diff when the wording changed.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../core/errors.js';
+import { packageDir } from '../core/render.js';
 import { showPath } from '../io/fs-errors.js';
 import { randomHex } from '../io/lock.js';
 import { makeFolders, writeExclusive } from '../io/staging.js';
-import { lstatInside, readInside } from './read.js';
+import { isInside, lstatInside, readInside } from './read.js';
 import { defaultLinker, describeCrossCargo, describeToolchain, hasCore, linkerConfig, linkers, runCargo, thisOs, type Toolchain } from './cargo.js';
 import { formatDiagnostic, matchDiagnostics, matchedLine, normalize, type Diagnostic } from './diagnostics.js';
-import { expectationFor, type Condition, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
+import { builtInCourseDir, expectationFor, type Condition, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
 import { lineDiff, noOpSteps, renderSteps, type StepState } from './steps.js';
 
 export interface VerifyOptions {
@@ -42,6 +43,10 @@ export interface StepResult {
   expected: string;
   got: string;
   ok: boolean;
+  /** ok, a mismatch, or not built here (`needs` says what would build it): not built is not wrong. */
+  status: 'ok' | 'mismatch' | 'not built';
+  /** What this machine lacks to build the step, when it was not built. */
+  needs?: string;
   detail: string;
   /** Compared with the recording: same, changed (diff below), new, or recorded now. */
   wording: 'same' | 'changed' | 'new' | 'recorded' | '-';
@@ -108,6 +113,49 @@ function summarize(diagnostics: Diagnostic[]): string {
   return errors.length ? errors.map((error) => `${error.code ? `${error.code} ` : ''}${error.message}`).join('; ') : 'no error';
 }
 
+/**
+ * Where recordings are read and written: the course's recorded/ (inside its
+ * folder, not a link), or the folder --out names. --record writes only into a
+ * folder of the author's: never into the installed package (under pnpm its
+ * files are hard links into the shared store), so the built-in course is
+ * recorded only through a copy (course init) or --out.
+ */
+function recordingsFolder(course: Course, options: VerifyOptions): string {
+  if (options.recordDir !== undefined) {
+    const dir = resolve(options.recordDir);
+    if (options.record) {
+      refuseInPackage(dir, '--out');
+      mkdirSync(dir, { recursive: true });
+    }
+    return dir;
+  }
+  const root = course.roots.at(-1)!;
+  if (options.record) {
+    if (root === builtInCourseDir) throw new UsageError('--record writes recordings into a course folder of yours, never into the installed package: pass --from <dir> (create-freestanding course init <dir> makes an editable copy) or --out <dir>');
+    refuseInPackage(root, '--from');
+  }
+  const found = lstatInside(root, 'recorded', 'recorded/');
+  if (found && !found.stats.isDirectory()) throw new UsageError(`${showPath(found.path)} is not a folder; a course keeps its recordings in recorded/`);
+  if (!found && options.record) mkdirSync(join(root, 'recorded'));
+  return join(root, 'recorded');
+}
+
+/**
+ * Refuses a recordings folder at or inside the installed package (links
+ * resolved as far as the path exists). A checkout of the repository (its
+ * folder has .git) is its authors' own: they record the built-in course with
+ * --from templates/course.
+ */
+function refuseInPackage(dir: string, flag: string): void {
+  if (existsSync(join(packageDir, '.git'))) return;
+  let existing = dir;
+  while (!existsSync(existing)) existing = dirname(existing);
+  const real = join(realpathSync.native(existing), relative(existing, dir));
+  if (isInside(realpathSync.native(packageDir), real)) {
+    throw new UsageError(`${flag} ${showPath(dir)} is inside the installed package, which create-freestanding never writes to; record into a copy of your own (create-freestanding course init <dir>)`);
+  }
+}
+
 export async function verifyCourse(course: Course, options: VerifyOptions, log: (line: string) => void = () => {}): Promise<StepResult[]> {
   const states = renderSteps(course, { name: options.name, edition: options.edition, os: options.os });
   const host = await describeToolchain('cargo');
@@ -119,18 +167,7 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
   }
   const linker = options.linker ?? defaultLinker(options.os, host, foreign);
   const osTriple = foreign ? options.triple ?? crossTriples[options.os] : host.host;
-  // Recordings: the course's recorded/ (inside its folder, not a link), or the folder --record-dir names.
-  let recordDir: string;
-  if (options.recordDir !== undefined) {
-    recordDir = resolve(options.recordDir);
-    if (options.record) mkdirSync(recordDir, { recursive: true });
-  } else {
-    const root = course.roots.at(-1)!;
-    const found = lstatInside(root, 'recorded', 'recorded/');
-    if (found && !found.stats.isDirectory()) throw new UsageError(`${showPath(found.path)} is not a folder; a course keeps its recordings in recorded/`);
-    if (!found && options.record) mkdirSync(join(root, 'recorded'));
-    recordDir = join(root, 'recorded');
-  }
+  const recordDir = recordingsFolder(course, options);
   const work = mkdtempSync(join(tmpdir(), 'cf-course-'));
   // One target directory per toolchain, shared by the steps (and by runs, when CARGO_TARGET_DIR says so).
   const targetBase = process.env.CARGO_TARGET_DIR ?? join(work, 'target');
@@ -143,7 +180,9 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
       if (options.only && !options.only.includes(spec.id)) continue;
       const dir = join(work, state.slug);
       writeStep(dir, state);
-      const row = (fields: Omit<StepResult, 'number' | 'id' | 'title' | 'command'>): StepResult => ({ number: state.number, id: spec.id, title: spec.title, command: spec.command, ...fields });
+      const row = (fields: Omit<StepResult, 'number' | 'id' | 'title' | 'command' | 'status'> & { status?: StepResult['status'] }): StepResult => ({
+        number: state.number, id: spec.id, title: spec.title, command: spec.command, status: fields.ok ? 'ok' : 'mismatch', ...fields,
+      });
 
       // Which toolchain builds this step, for what, with which linker.
       let cargo = 'cargo';
@@ -162,7 +201,7 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
       } else if (linksForOs(spec)) {
         if (foreign) {
           if (!crossToolchain) {
-            results.push(row({ platform: `${options.os}-${linker}`, expected: spec.expect, got: 'not built', ok: false, wording: '-', unmeasured: [], detail: `links for ${options.os}: give --cargo <a cargo that builds for ${osTriple}>` }));
+            results.push(row({ platform: `${options.os}-${linker}`, expected: spec.expect, got: 'not built', ok: false, status: 'not built', needs: `a cargo that builds for ${osTriple} (--cargo <command>)`, wording: '-', unmeasured: [], detail: `links for ${options.os}` }));
             continue;
           }
           cargo = crossToolchain!.cargo;
@@ -252,18 +291,31 @@ function truncate(text: string, width: number): string {
 /** The table `course verify` prints. */
 export function formatTable(results: StepResult[]): string {
   const rows = results.map((result) => [
-    String(result.number), result.id, truncate(result.command, 58), result.platform, truncate(result.expected, 60), truncate(result.got, 60), result.ok ? 'ok' : 'MISMATCH', result.wording,
+    String(result.number), result.id, truncate(result.command, 58), result.platform, truncate(result.expected, 60), truncate(result.got, 60), result.status === 'mismatch' ? 'MISMATCH' : result.status, result.wording,
   ]);
   const head = ['#', 'step', 'command', 'platform', 'expected', 'got', 'result', 'wording'];
   const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
   const out = [line(head), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
   for (const result of results) {
-    if (result.detail) out.push(`step ${result.number} ${result.id}: ${result.detail}`);
+    if (result.needs) out.push(`step ${result.number} ${result.id}: not built: needs ${result.needs}${result.detail ? ` (${result.detail})` : ''}`);
+    else if (result.detail) out.push(`step ${result.number} ${result.id}: ${result.detail}`);
     if (result.diff) out.push(`step ${result.number} ${result.id}: the compiler's wording changed since it was recorded:\n${result.diff}`);
     for (const note of result.unmeasured) out.push(`step ${result.number} ${result.id}: not measured here: ${note}`);
   }
-  const failed = results.filter((result) => !result.ok).length;
-  out.push(failed ? `${failed} of ${results.length} steps do not match` : `all ${results.length} steps match`);
+  const failed = results.filter((result) => result.status === 'mismatch').length;
+  const notBuilt = results.filter((result) => result.status === 'not built').length;
+  const built = results.length - notBuilt;
+  if (failed) out.push(`${failed} of ${built} steps built do not match${notBuilt ? `; ${notBuilt} not built here` : ''}`);
+  else if (notBuilt) out.push(`all ${built} steps built match; ${notBuilt} not built here (exit ${verifyExitCodes.notBuilt})`);
+  else out.push(`all ${results.length} steps match`);
   return out.join('\n');
+}
+
+/** course verify's exit status: documented in its --help and the README. */
+export const verifyExitCodes = { ok: 0, mismatch: 1, notBuilt: 3 } as const;
+
+export function verifyExitCode(results: StepResult[]): number {
+  if (results.some((result) => result.status === 'mismatch')) return verifyExitCodes.mismatch;
+  return results.some((result) => result.status === 'not built') ? verifyExitCodes.notBuilt : verifyExitCodes.ok;
 }

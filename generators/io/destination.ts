@@ -81,13 +81,14 @@ const userEntries = (directory: string, ownLock?: string) => readdirSync(directo
  * repository: absolute, with `..` or `.` segments, or under `.git/` (a file
  * there, such as `.git/config` or a hook, is a command git runs).
  */
-function refuseUnsafePaths(files: RenderedFile[]): void {
+function refuseUnsafePaths(files: RenderedFile[], repository?: string): void {
   for (const { path } of files) {
     const parts = path.split('/');
     if (path === '' || path.startsWith('/') || path.includes('\0') || parts.some((part) => part === '' || part === '.' || part === '..')) {
       refuse(`the generated path ${JSON.stringify(path)} would leave the destination; fix the template that names it (nothing was written)`);
     }
-    if (parts[0].toLowerCase() === '.git') refuse(`the generated path ${JSON.stringify(path)} is inside .git/, which holds git's own files and commands; remove it from your templates (nothing was written)`);
+    // A repository this run made itself (the course's git history) may fill .git/, which must then be new.
+    if (parts[0].toLowerCase() === '.git' && !(repository === '.git' && parts[0] === '.git')) refuse(`the generated path ${JSON.stringify(path)} is inside .git/, which holds git's own files and commands; remove it from your templates (nothing was written)`);
   }
 }
 
@@ -123,8 +124,20 @@ function refuseBlockedPaths(destination: string, files: RenderedFile[]): string[
  * Every check that can be made before writing, for a run and for a dry run
  * alike: throws a one-line UsageError for a destination that cannot be written.
  */
-export function checkDestination(directory: string, files: RenderedFile[], force: boolean, ownLock?: string): CheckedDestination {
-  return checked(() => inspect(directory, { files, force, ownLock }));
+export function checkDestination(directory: string, files: RenderedFile[], force: boolean, ownLock?: string, repository?: string): CheckedDestination {
+  return checked(() => inspect(directory, { files, force, ownLock, repository }));
+}
+
+/**
+ * Refuses a destination that has `repository` (`.git`, or a folder holding
+ * one) already, with or without --force: a repository of ours is written
+ * whole or not at all, never merged into one that is there (or through a link
+ * named so). Checked before emptiness, so the message is the same both ways.
+ */
+function refuseExistingRepository(path: string, shown: string, repository: string): void {
+  if (lstatMaybe(join(path, repository))) {
+    refuse(`${shown} already has a git repository (${repository === '.git' ? '.git' : `${repository}/`}); a repository is written only where there is none: choose another directory (nothing was written)`);
+  }
 }
 
 /** The destination's canonical path (links resolved) and nothing else checked but what makes it a possible one. */
@@ -132,8 +145,8 @@ export function locateDestination(directory: string): CheckedDestination {
   return checked(() => inspect(directory));
 }
 
-function inspect(directory: string, content?: { files: RenderedFile[]; force: boolean; ownLock?: string }): CheckedDestination {
-  if (content) refuseUnsafePaths(content.files);
+function inspect(directory: string, content?: { files: RenderedFile[]; force: boolean; ownLock?: string; repository?: string }): CheckedDestination {
+  if (content) refuseUnsafePaths(content.files, content.repository);
   {
     const requested = resolveDestination(directory);
     refuseLongPath(requested);
@@ -167,6 +180,7 @@ function inspect(directory: string, content?: { files: RenderedFile[]; force: bo
       if (!content) return { path, state: 'non-empty', missingFolders: [], replaced: [] };
       const { files, force } = content;
       refuseUnwritable(path);
+      if (content.repository) refuseExistingRepository(path, shown, content.repository);
       const entries = userEntries(path, content.ownLock);
       const state: DestinationState = entries.length === 0 ? 'empty' : 'non-empty';
       // The front end words it: `--force` for the CLI, plop's --force, the API's option.

@@ -11,9 +11,10 @@
  * inside the destination, be a directory of this user's and not a link, and
  * every file must be a plain relative path inside the destination.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { processAlive } from './lock.js';
+import { readRegularFile } from './read-file.js';
 import { isStagingId, stagingName, writeExclusive } from './staging.js';
 import { stateFolder } from './state.js';
 
@@ -105,25 +106,10 @@ export function journalProblem(value: unknown, id: string): string | undefined {
 
 /** Reads a regular file of at most `limit` bytes without following a link; undefined otherwise. */
 function readSmallFile(path: string, limit: number): string | undefined {
-  let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return readRegularFile(path, limit).toString('utf8');
   } catch {
     return undefined;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > limit) return undefined;
-    const buffer = Buffer.alloc(stats.size);
-    let read = 0;
-    while (read < buffer.length) {
-      const count = readSync(fd, buffer, read, buffer.length - read, read);
-      if (count === 0) break;
-      read += count;
-    }
-    return buffer.subarray(0, read).toString('utf8');
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -18,7 +18,8 @@
  * it accepts them (a BOM, quoted keys). A new crate whose package, library
  * or binary name is already a member's is refused: cargo would not build it.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { readRegularFile, UnreadableFile } from './read-file.js';
 import { isUtf8 } from 'node:buffer';
 import { posix, dirname, join, relative, sep } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -104,25 +105,13 @@ function readManifestBytes(path: string): Buffer | undefined {
       throw error;
     }
     refuseIrregular(path, stats);
-    // O_NONBLOCK: a FIFO swapped in after the stat opens at once instead of waiting for a writer.
-    const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
     try {
-      const opened = fstatSync(fd);
-      refuseIrregular(path, opened);
-      // Read to the end, in case it grew since the stat, but never past the limit.
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for (;;) {
-        const chunk = Buffer.allocUnsafe(Math.min(Math.max(opened.size + 1, 65_536), maxManifestBytes + 1 - total));
-        const read = readSync(fd, chunk, 0, chunk.length, null);
-        if (read === 0) break;
-        chunks.push(chunk.subarray(0, read));
-        total += read;
-        if (total > maxManifestBytes) refuse(`${showPath(path)} grew over the 4 MiB a Cargo.toml may have here while it was read; generate again`);
-      }
-      return Buffer.concat(chunks, total);
-    } finally {
-      closeSync(fd);
+      return readRegularFile(path, maxManifestBytes, { follow: true });
+    } catch (error) {
+      if (!(error instanceof UnreadableFile)) throw error;
+      if (error.reason === 'grew') refuse(`${showPath(path)} grew while it was read; generate again`);
+      if (error.reason === 'too-large') refuse(`${showPath(path)} grew over the 4 MiB a Cargo.toml may have here while it was read; generate again`);
+      return refuse(`${showPath(path)} was replaced by something that is not a regular file while it was read; generate again`);
     }
   } catch (error) {
     throw asUsageError(error);

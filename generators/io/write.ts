@@ -47,6 +47,17 @@ async function stageFiles(root: string, files: RenderedFile[], interruption: Int
   }
 }
 
+/** The files, or what makes them once the destination is locked and recovered (the course's git history). */
+export type FilesToWrite = RenderedFile[] | ((interruption: Interruption) => Promise<RenderedFile[]>);
+
+export interface WriteOptions {
+  /**
+   * A repository folder (`.git`, or one holding a `.git`) the files fill: the
+   * destination must not have it yet, with or without force (destination.ts).
+   */
+  repository?: string;
+}
+
 export interface WriteResult {
   /** Where the files went. */
   path: string;
@@ -60,7 +71,7 @@ export interface WriteResult {
  * the same destination or root since then wins, and this one stops.
  */
 export async function writeProject(
-  directory: string, files: RenderedFile[], force: boolean, workspace?: WorkspaceEdit, startedAt = Date.now(),
+  directory: string, filesToWrite: FilesToWrite, force: boolean, workspace?: WorkspaceEdit, startedAt = Date.now(), options: WriteOptions = {},
 ): Promise<WriteResult> {
   const interruption = beginWrite();
   const locks: Lock[] = [];
@@ -83,7 +94,12 @@ export async function writeProject(
       }
     }
     const notes = checked(() => recoverKilledRuns({ destination: located.path, manifest }));
-    const destination = checkDestination(directory, files, force, destinationLock.path);
+    let files: RenderedFile[];
+    if (typeof filesToWrite === 'function') {
+      files = await filesToWrite(interruption);
+      if (interruption.signal) throw new InterruptedError(interruption.signal);
+    } else files = filesToWrite;
+    const destination = checkDestination(directory, files, force, destinationLock.path, options.repository);
     if (manifest !== undefined) checked(() => accessSync(manifest, constants.W_OK));
     await write(destination, files, workspace, locks.map((lock) => lock.path), interruption);
     written = destination.path;

@@ -5,7 +5,7 @@
  * `check` walked through the states the course writes, each side path
  * produced for real, an author's own course, a broken override, `--emit git`.
  */
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -294,15 +294,16 @@ describe('--emit git', () => {
 });
 
 describe('check', () => {
-  // Which step check names in each state the course writes: a state that changes only the
-  // command (bare metal, link arguments) is the state before it; a state whose `cargo test`
-  // already fails is named by the step that shows that failure.
-  const expected: Record<string, number> = {
+  // With no marker (a crate that left the course), which step check names by content: a state that
+  // changes only the command (bare metal, link arguments) is the state before it; a state whose
+  // `cargo test` already fails is named by the step that shows that failure.
+  const byContent: Record<string, number> = {
     '01-std-hello': 1, '02-no-std': 2, '03-empty-main': 3, '04-panic-handler': 4, '05-panic-abort': 5, '06-no-main': 6,
     '07-bare-metal': 6, '08-nostartfiles': 6, '09-cargo-config': 10, '10-cargo-test': 10, '11-tested': 11,
   };
+  const number = (slug: string) => Number(slug.slice(0, 2));
 
-  it('names the right step in every state of the course', async (context) => {
+  it('names the step of every emitted folder by its marker, with no flag; without the marker, by content', async (context) => {
     if (!requireTools(rustup(), context.skip)) return;
     const out = join(work.dir, 'walk');
     expect((await runCli(['course', out, '--yes', '--os', 'linux', '--name', 'walk'])).exitCode).toBe(0);
@@ -311,13 +312,40 @@ describe('check', () => {
       // their path inside the workspace, so a shared target directory would call a fresh step built.
       const result = await runCli(['check', join(out, 'steps', slug), '--json'], { timeout: 300_000 });
       const report = JSON.parse(result.stdout);
-      expect(report.step?.number, `${slug}: ${result.stdout}`).toBe(expected[slug]);
-      expect(result.exitCode, slug).toBe(expected[slug] === 11 ? 0 : 1);
+      expect(report.step?.number, `${slug}: ${result.stdout}`).toBe(number(slug));
+      expect(result.exitCode, slug).toBe(number(slug) === 11 ? 0 : 1);
+      expect(readFileSync(join(out, 'steps', slug, 'README.md'), 'utf8')).toContain('\n```sh\nnpx create-freestanding check\n```\n');
+      // The crate leaves the course: content alone decides, as before the marker.
+      rmSync(join(out, 'steps', slug, '.freestanding-course.json'));
+      const left = JSON.parse((await runCli(['check', join(out, 'steps', slug), '--json'], { timeout: 300_000 })).stdout);
+      expect(left.step?.number, `${slug} without its marker`).toBe(byContent[slug]);
     }
     const text = await runCli(['check', join(out, 'steps', '06-no-main')]);
     expect(text.stdout).toMatch(/^step 6 of 11 \(#!\[no_main\] and _start\): cargo build fails: linking with `cc` failed/);
     expect(text.stdout).toContain('\n  rust-lld: error: duplicate symbol: _start\n');
     expect(text.stdout).toContain('next: Either build for a target without an operating system');
+  });
+
+  it('in an author\'s course (course init + an edit + course --from), check names that course\'s step and hint with no flag', async (context) => {
+    if (!requireTools(rustup(), context.skip)) return;
+    const mine = join(work.dir, 'my-course');
+    expect((await runCli(['course', 'init', mine])).exitCode).toBe(0);
+    const toml = readFileSync(join(mine, 'course.toml'), 'utf8');
+    writeFileSync(join(mine, 'course.toml'), toml.replace('title = "A Freestanding Rust Binary"', 'title = "My Own Course"').replace(/^hint = "/gm, 'hint = "(mine) '));
+    const out = join(work.dir, 'my-walk');
+    const emitted = await runCli(['course', out, '--yes', '--os', 'linux', '--name', 'walk', '--from', mine]);
+    expect(emitted.exitCode, emitted.stderr).toBe(0);
+    for (const slug of readdirSync(join(out, 'steps')).sort()) {
+      const result = await runCli(['check', join(out, 'steps', slug)], { timeout: 300_000 });
+      expect(result.stdout, slug).toMatch(new RegExp(`^step ${number(slug)} of 11 `));
+      if (number(slug) < 11) expect(result.stdout, slug).toMatch(/\nnext: \(mine\) /);
+      expect(readFileSync(join(out, 'steps', slug, 'README.md'), 'utf8')).toContain(`npx create-freestanding check --from ${mine}`);
+    }
+    // A marker naming a course folder that is gone: one line naming --from.
+    rmSync(mine, { recursive: true });
+    const gone = await runCli(['check', join(out, 'steps', '02-no-std')]);
+    expect(gone.exitCode).toBe(1);
+    expect(String(gone.stderr)).toMatch(/^create-freestanding: this step's marker \(\.freestanding-course\.json\) names the course at .*; pass --from <your course folder>\n?$/);
   });
 
   function crate(name: string, files: Record<string, string>): string {

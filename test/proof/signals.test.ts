@@ -345,3 +345,70 @@ describe('two runs at once', () => {
     console.log(`concurrent pairs (20 per mode):\n  ${Object.entries(counts).map(([key, n]) => `${n} × ${key}`).join('\n  ')}`);
   }, 300_000);
 });
+
+describe('interrupted course writes (issue 15.4: the course takes the same write path)', () => {
+  /** The course a complete run writes (folders), as a tree. */
+  let courseReference: Record<string, string> | undefined;
+  async function courseVerdict(dest: string, extra: Record<string, string>): Promise<'untouched' | 'complete' | 'partial'> {
+    if (!courseReference) {
+      const dir = join(work.dir, 'course-reference', 'c');
+      const result = await runCli(['course', dir, '--yes', '--name', 'fw'], { env });
+      expect(result.exitCode, result.stderr).toBe(0);
+      courseReference = tree(dir);
+    }
+    const have = existsSync(dest) ? tree(dest) : {};
+    const visible = Object.fromEntries(Object.entries(have).filter(([path]) => !path.startsWith('.create-freestanding-')));
+    if (JSON.stringify(Object.keys(visible).sort()) === JSON.stringify(Object.keys(extra).sort())) return 'untouched';
+    return JSON.stringify(Object.entries({ ...courseReference, ...extra }).sort()) === JSON.stringify(Object.entries(visible).sort()) ? 'complete' : 'partial';
+  }
+
+  it('SIGKILL aimed at the write and the commit: never half a course, the next run finishes or undoes it', async ({ skip }) => {
+    if (!requireTools(missingTools([{ command: 'strace', args: ['-V'], install: 'scripts/setup-toolchain.sh (apt-get install strace)' }]), skip)) return;
+    const next = random(2026120115);
+    const counts: Record<string, number> = {};
+    const bump = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
+    let trial = 0;
+    for (const mode of ['new', 'force'] as const) {
+      for (let index = 0; index < 8; index += 1) {
+        const aimed = (['write', 'commit'] as const)[index % 2];
+        const place = prepare(mode, 2000 + (trial += 1));
+        const extra: Record<string, string> = mode === 'force' ? { 'notes.txt': 'mine\n', 'Cargo.toml': '# old\n', 'README.md': 'old readme\n' } : {};
+        // The course replaces README.md; Cargo.toml and notes.txt are the user's and stay.
+        const kept: Record<string, string> = mode === 'force' ? { 'notes.txt': 'mine\n', 'Cargo.toml': '# old\n' } : {};
+        const args = [cliPath, 'course', place.dest, '--yes', '--name', 'fw', ...(mode === 'force' ? ['--force'] : [])];
+        const child = execa('strace', ['-f', '-o', '/dev/null', '-e', `trace=${slowed}`, '-e', `inject=${slowed}:delay_enter=8000`, 'node', ...args], { reject: false, stdin: 'ignore', env });
+        let killed = false;
+        const kill = () => {
+          const pid = tracedChild(child.pid!);
+          if (pid !== undefined && child.exitCode === null) (process.kill(pid, 'SIGKILL'), (killed = true));
+        };
+        mkdirSync(join(stateHome, 'create-freestanding'), { recursive: true, mode: 0o700 });
+        let records = 0;
+        const watcher = aimed === 'write'
+          ? watch(place.watchDir, (_event, file) => {
+            if (/^\.create-freestanding-\d+-[0-9a-f]{8}$/.test(String(file))) (watcher.close(), setTimeout(kill, next() * 400));
+          })
+          : watch(join(stateHome, 'create-freestanding'), (_event, file) => {
+            if (/^\d+-[0-9a-f]{8}\.journal$/.test(String(file)) && (records += 1) === 2) (watcher.close(), setTimeout(kill, next() * 200));
+          });
+        const result = await child;
+        watcher.close();
+        const after = await courseVerdict(place.dest, mode === 'force' && killed ? extra : kept);
+        const journal = journals().length > 0;
+        const again = await runCli(['course', place.dest, '--yes', '--name', 'fw', '--force'], { env });
+        noStackTrace(again.stderr);
+        expect(again.exitCode, again.stderr).toBe(0);
+        expect(journals(), `the next run leaves no journal: ${again.stderr}`).toEqual([]);
+        const finalState = await courseVerdict(place.dest, kept);
+        const leftovers = place.folders.flatMap((folder) => (readdirSafe(folder) ?? []).filter((name) => name.includes('create-freestanding')));
+        bump(`${mode} aimed at the ${aimed}: ${killed && result.exitCode !== 0 ? 'killed' : `exit ${result.exitCode}`} → ${after}${journal ? ', journal left' : ''}`);
+        if (killed && journal) bump(`${mode}: inside the write`);
+        if (after === 'partial') expect(journal, `${mode} trial ${trial}: half a course and no journal`).toBe(true);
+        expect(finalState, `${mode} trial ${trial} after the next run: ${again.stderr}`).toBe('complete');
+        expect(leftovers, `${mode} trial ${trial}`).toEqual([]);
+      }
+    }
+    console.log(`course SIGKILL trials (${trial}):\n  ${Object.entries(counts).map(([key, n]) => `${n} × ${key}`).join('\n  ')}`);
+    for (const mode of ['new', 'force']) expect(counts[`${mode}: inside the write`] ?? 0, `${mode}: kills that landed inside the write`).toBeGreaterThanOrEqual(3);
+  }, 300_000);
+});

@@ -6,7 +6,7 @@
  * subcommands a course has no business running, links in a --force
  * destination, signals during `--emit git`, two runs on one destination.
  */
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,13 @@ const rustup = () => missingTools(toolchainNeeds.rustup);
 const git = () => missingTools([{ command: 'git', args: ['--version'], install: 'apt-get install git' }]);
 
 let work: { dir: string; cleanup: () => void };
-beforeAll(() => { work = scratch('cf-trust-course-'); });
+/** This file's private state folder (journals, the course's git builds), apart from the user's. */
+let stateFolder: string;
+beforeAll(() => {
+  work = scratch('cf-trust-course-');
+  process.env.XDG_STATE_HOME = join(work.dir, 'state');
+  stateFolder = join(work.dir, 'state', 'create-freestanding');
+});
 afterAll(() => work.cleanup());
 
 let counter = 0;
@@ -411,85 +417,70 @@ async function waitForEntry(parent: string, match: (name: string) => boolean, ti
   throw new Error(`nothing appeared in ${parent}`);
 }
 
-/** Waits until git has staged files somewhere in `staging` (a .git/index at most two folders down). */
-async function gitStarted(staging: string, timeoutMs = 20_000): Promise<void> {
+/** Waits until the course's git build in the private folder has staged files; returns the build's name. */
+async function gitStarted(timeoutMs = 20_000): Promise<string> {
   const until = Date.now() + timeoutMs;
-  const candidates = () => {
-    try {
-      return ['', ...readdirSync(staging)].map((name) => join(staging, name, '.git', 'index'));
-    } catch {
-      return [];
-    }
-  };
   while (Date.now() < until) {
-    if (candidates().some((path) => existsSync(path))) return;
+    const build = existsSync(stateFolder) ? readdirSync(stateFolder).find((name) => courseBuild.test(name)) : undefined;
+    if (build && existsSync(join(stateFolder, build, 'repo', '.git', 'index'))) return build;
     await new Promise((done) => setTimeout(done, 5));
   }
-  throw new Error(`git never started in ${staging}`);
+  throw new Error(`git never started in ${stateFolder}`);
 }
 
-const courseStaging = /^\.create-freestanding-course-\d+-[0-9a-f]{8}$/;
+const courseBuild = /^course-git-\d+-[0-9a-f]{8}$/;
+const builds = () => (existsSync(stateFolder) ? readdirSync(stateFolder).filter((name) => courseBuild.test(name)) : []);
 
 describe('signals during course --emit git', () => {
-  it('SIGINT, SIGTERM and SIGHUP remove the staging and say nothing was written (exit 130/143/129)', async (context) => {
+  it('SIGINT, SIGTERM and SIGHUP stop the git build, remove it and say nothing was written (exit 130/143/129)', async (context) => {
     if (!requireTools(git(), context.skip)) return;
     for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
       const base = fresh(`signal-${signal}`);
       const dest = join(base, 'course');
       const child = execa('node', [cliPath, 'course', dest, '--emit', 'git', '--yes'], { reject: false, stdin: 'ignore' });
-      const staging = await waitForEntry(base, (name) => courseStaging.test(name));
-      await gitStarted(join(base, staging));
+      await gitStarted();
       child.kill(signal);
       const result = await child;
       expect(result.exitCode, String(result.stderr)).toBe(code);
       expect(String(result.stderr).trim()).toBe('create-freestanding: interrupted; nothing was written');
       expect(readdirSync(base)).toEqual([]);
+      expect(builds()).toEqual([]);
     }
   });
 
-  it('staging a killed run left is removed by the next run; nothing else is', async (context) => {
+  it('a git build a killed run left is removed by the next run; names in the destination\'s folder are not touched', async (context) => {
     if (!requireTools(git(), context.skip)) return;
     const base = fresh('killed');
     const child = execa('node', [cliPath, 'course', join(base, 'first'), '--emit', 'git', '--yes'], { reject: false, stdin: 'ignore' });
-    const staging = await waitForEntry(base, (name) => courseStaging.test(name));
-    await gitStarted(join(base, staging));
+    const build = await gitStarted();
     child.kill('SIGKILL');
     await child;
-    expect(staging).toMatch(courseStaging);
-    expect(lstatSync(join(base, staging)).isDirectory()).toBe(true);
+    expect(builds()).toContain(build);
 
-    // Look-alikes the course did not make (or whose maker still runs).
-    const dead = staging.split('-')[3];
+    // Look-alikes of staging, a link among them: the course never removes a name it finds in a folder.
+    const dead = build.split('-')[2];
     const decoys = {
-      alive: `.create-freestanding-course-${process.pid}-0000000a`,
-      file: `.create-freestanding-course-${dead}-0000000b`,
-      link: `.create-freestanding-course-${dead}-0000000c`,
-      foreign: `.create-freestanding-course-${dead}-0000000d`,
-      create: `.create-freestanding-${dead}-0000000e`,
-      other: `.first.course-staging-${dead}`,
-      // Named like ours, this user's, its pid dead, but recorded by no run of ours: planted (as in a clone).
-      planted: `.create-freestanding-course-${dead}-0000000f`,
+      old: `.create-freestanding-course-${dead}-0000000a`,
+      file: `.create-freestanding-${dead}-0000000b`,
+      link: `.create-freestanding-${dead}-0000000c`,
+      planted: `.create-freestanding-${dead}-0000000f`,
     };
     const victim = join(base, 'victim');
     mkdirSync(victim);
     writeFileSync(join(victim, 'kept.txt'), 'kept\n');
-    mkdirSync(join(base, decoys.alive));
+    mkdirSync(join(base, decoys.old));
     writeFileSync(join(base, decoys.file), 'x');
     symlinkSync(victim, join(base, decoys.link));
-    mkdirSync(join(base, decoys.foreign));
-    if (process.getuid?.() === 0) chownSync(join(base, decoys.foreign), 65534, 65534);
-    mkdirSync(join(base, decoys.create));
-    mkdirSync(join(base, decoys.other));
     mkdirSync(join(base, decoys.planted));
     writeFileSync(join(base, decoys.planted, 'theirs.txt'), 'theirs\n');
 
-    const next = await runCli(['course', join(base, 'second'), '--yes']);
+    const next = await runCli(['course', join(base, 'second'), '--yes', '--emit', 'git']);
     expect(next.exitCode, next.stderr).toBe(0);
+    expect(builds()).toEqual([]);
     const left = readdirSync(base).sort();
-    expect(left).not.toContain(staging);
-    const kept = Object.entries(decoys).filter(([what]) => what !== 'foreign' || process.getuid?.() === 0).map(([, name]) => name);
-    for (const name of kept) expect(left, name).toContain(name);
+    for (const name of Object.values(decoys)) expect(left, name).toContain(name);
     expect(readFileSync(join(victim, 'kept.txt'), 'utf8')).toBe('kept\n');
+    expect(readFileSync(join(base, decoys.planted, 'theirs.txt'), 'utf8')).toBe('theirs\n');
   });
 });
 
@@ -519,4 +510,35 @@ describe('one lock per destination', () => {
     expectOneLine(create, /another create-freestanding \(pid \d+\) is writing to /);
     expect((await first).exitCode).toBe(0);
   });
+});
+
+describe('a step marker is data', () => {
+  it('a FIFO, a link or a wrong shape is ignored (content decides, no hang); a course folder it names that is not one is one line', async (context) => {
+    if (!requireTools(rustup(), context.skip)) return;
+    const base = fresh('marker');
+    expect((await runCli(['course', join(base, 'c'), '--yes', '--name', 'marked'], { env })).exitCode).toBe(0);
+    const step = join(base, 'c', 'steps', '07-bare-metal');
+    const marker = join(step, '.freestanding-course.json');
+    const good = readFileSync(marker, 'utf8');
+    const check = () => runCli(['check', step, '--json'], { env, timeout: 300_000 });
+    expect(JSON.parse(String((await check()).stdout)).step.number, 'the marker names step 7').toBe(7);
+    // By content, step 7 (only the command changed) is step 6: each of these falls back to it.
+    const elsewhere = join(base, 'marker.json');
+    writeFileSync(elsewhere, good);
+    rmSync(marker);
+    symlinkSync(elsewhere, marker);
+    expect(JSON.parse(String((await check()).stdout)).step.number, 'a link is not followed').toBe(6);
+    rmSync(marker);
+    await execa('mkfifo', [marker]);
+    const fifo = await check();
+    expect(JSON.parse(String(fifo.stdout)).step.number, 'a FIFO is not opened for reading (no hang)').toBe(6);
+    rmSync(marker);
+    for (const shape of ['[]', '{"course": 1}', JSON.stringify({ ...JSON.parse(good), from: 'relative/dir' }), `${' '.repeat(5000)}${good}`]) {
+      writeFileSync(marker, shape);
+      expect(JSON.parse(String((await check()).stdout)).step.number, shape.slice(0, 40)).toBe(6);
+    }
+    // A folder that holds no course (or a file there): one line, naming --from; nothing else read.
+    writeFileSync(marker, JSON.stringify({ ...JSON.parse(good), from: '/proc/self' }));
+    expectOneLine(await runCli(['check', step], { env }), /this step's marker \(\.freestanding-course\.json\) names the course at \/proc\/self, which cannot be read .*; pass --from <your course folder>$/);
+  }, 300_000);
 });
