@@ -179,9 +179,12 @@ describe('every README launcher line, as written', () => {
             expect(ours(result.all), shown).toEqual([expect.stringMatching(/^create-freestanding: missing --target, --template and no terminal/)]);
             expect(readdirSync(cwd), shown).toEqual([]);
           } else {
-            const wanted = args[args.indexOf(args.includes('-t') ? '-t' : '--target') + 1];
-            expect(readFileSync(join(cwd, 'my-os', 'Cargo.toml'), 'utf8'), shown).toContain('name = "my-os"');
-            expect(String(result.stdout), shown).toContain(`Created my-os in my-os: ${wanted}`);
+            // The README's lines name their project my-<something>, and its target or board.
+            const directory = args.find((word) => word.startsWith('my-'))!;
+            const flag = ['-t', '--target', '--board'].find((name) => args.includes(name))!;
+            const wanted = args[args.indexOf(flag) + 1];
+            expect(readFileSync(join(cwd, directory, 'Cargo.toml'), 'utf8'), shown).toContain(`name = "${directory}"`);
+            expect(String(result.stdout), shown).toContain(`Created ${directory} in ${directory}: ${wanted}`);
           }
         }
       }
