@@ -4,8 +4,6 @@
  * Adding a target is one entry here (plus, for a new family, its template folder).
  */
 
-export type TargetKind = 'host' | 'bare-metal';
-
 /** A folder under `templates/rust/` holding main.hello.rs, main.minimal.rs and, for bare metal with a memory map, link.x.hbs. */
 export type Family = 'host' | 'cortex-m' | 'aarch64' | 'riscv' | 'x86_64' | 'uefi';
 
@@ -226,6 +224,22 @@ const riscvNotes = [
   'With `-bios none` QEMU jumps to the start of RAM, not to the ELF entry, so link.x places `_start` first there (and asserts it).',
   'Output goes to the 16550 UART at 0x1000_0000 and the exit status to QEMU\'s test device at 0x10_0000; on a real board change both.',
 ];
+
+/** A RISC-V target on QEMU's virt board with no firmware: the 32- and 64-bit ones differ only in width. */
+const riscvVirt = (bits: 32 | 64, triple: string, description: string): BareMetalTarget => ({
+  id: triple, kind: 'bare-metal', triple, family: 'riscv', description,
+  memory: { flashOrigin: '0x80000000', flashLength: '128M', ramOrigin: '0x80000000', ramLength: '128M' },
+  board: {
+    program: `qemu-system-riscv${bits}`, machine: 'virt', extraArgs: ['-bios', 'none', ...stdioArgs],
+    aptPackage: 'qemu-system-misc', brewFormula: 'qemu', summary: `QEMU virt, RV${bits}`,
+  },
+  runnable: true, runs: `QEMU virt (RV${bits}, no firmware)`,
+  proofs: [{
+    triple, toolchain: 'xcargo', run: { via: 'cargo-runner' },
+    inspect: { format: 'elf', machine: 'riscv', bits, entrySymbol: '_start' },
+  }],
+  notes: riscvNotes,
+});
 
 const linuxX64: BuildProof = {
   triple: 'x86_64-unknown-linux-gnu', toolchain: 'rustup', run: { via: 'native' },
@@ -605,36 +619,8 @@ export const catalogue: readonly Target[] = [
       'Linked at 0x4008_0000: QEMU puts the device tree at the start of RAM.',
     ],
   },
-  {
-    id: 'riscv32imac-unknown-none-elf', kind: 'bare-metal', triple: 'riscv32imac-unknown-none-elf', family: 'riscv',
-    description: 'RISC-V 32-bit microcontrollers (RV32IMAC), e.g. ESP32-C6-class cores',
-    memory: { flashOrigin: '0x80000000', flashLength: '128M', ramOrigin: '0x80000000', ramLength: '128M' },
-    board: {
-      program: 'qemu-system-riscv32', machine: 'virt', extraArgs: ['-bios', 'none', ...stdioArgs],
-      aptPackage: 'qemu-system-misc', brewFormula: 'qemu', summary: 'QEMU virt, RV32',
-    },
-    runnable: true, runs: 'QEMU virt (RV32, no firmware)',
-    proofs: [{
-      triple: 'riscv32imac-unknown-none-elf', toolchain: 'xcargo', run: { via: 'cargo-runner' },
-      inspect: { format: 'elf', machine: 'riscv', bits: 32, entrySymbol: '_start' },
-    }],
-    notes: riscvNotes,
-  },
-  {
-    id: 'riscv64gc-unknown-none-elf', kind: 'bare-metal', triple: 'riscv64gc-unknown-none-elf', family: 'riscv',
-    description: 'RISC-V 64-bit application cores (RV64GC) in machine mode',
-    memory: { flashOrigin: '0x80000000', flashLength: '128M', ramOrigin: '0x80000000', ramLength: '128M' },
-    board: {
-      program: 'qemu-system-riscv64', machine: 'virt', extraArgs: ['-bios', 'none', ...stdioArgs],
-      aptPackage: 'qemu-system-misc', brewFormula: 'qemu', summary: 'QEMU virt, RV64',
-    },
-    runnable: true, runs: 'QEMU virt (RV64, no firmware)',
-    proofs: [{
-      triple: 'riscv64gc-unknown-none-elf', toolchain: 'xcargo', run: { via: 'cargo-runner' },
-      inspect: { format: 'elf', machine: 'riscv', bits: 64, entrySymbol: '_start' },
-    }],
-    notes: riscvNotes,
-  },
+  riscvVirt(32, 'riscv32imac-unknown-none-elf', 'RISC-V 32-bit microcontrollers (RV32IMAC), e.g. ESP32-C6-class cores'),
+  riscvVirt(64, 'riscv64gc-unknown-none-elf', 'RISC-V 64-bit application cores (RV64GC) in machine mode'),
   {
     id: 'x86_64-unknown-none', kind: 'bare-metal', triple: 'x86_64-unknown-none', family: 'x86_64',
     description: 'x86_64 bare metal, booted by QEMU through a Xen PVH note (where the post\'s series goes next)',
