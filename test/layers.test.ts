@@ -40,7 +40,7 @@ const layer = (file: string): string => {
 const allowed: Record<string, string[]> = {
   core: [],
   io: ['core'],
-  toolchain: ['core'],
+  toolchain: ['core', 'io'],
   pipeline: ['core', 'io'],
   course: ['core', 'io'],
   cli: ['core', 'io', 'pipeline', 'toolchain', 'course'],

@@ -11,7 +11,7 @@ import type { ScaffoldResult } from '../scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
 import { runCommand } from './run.js';
-import { print, printError } from './output.js';
+import { print, printError } from '../io/output.js';
 import { escapeControls, showText } from '../core/shell.js';
 
 function packageVersion(): string {

@@ -8,7 +8,7 @@ import { CancelledError, UsageError } from '../core/errors.js';
 import { escapeControls } from '../core/shell.js';
 import { asUsageError } from '../io/fs-errors.js';
 import { exitOnSignals } from '../io/signals.js';
-import { print, printError } from './output.js';
+import { print, printError } from '../io/output.js';
 import { wordForCli } from './words.js';
 
 /** One line on stderr, or with --json one object on stdout; then the exit status. */

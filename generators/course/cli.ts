@@ -15,6 +15,7 @@ import { builtInCourseFiles, emitCourse, emitModes, folderFiles, checkDestinatio
 import { builtInCourseDir, courseOses, courseSubcommands, loadCourse, type CourseOs } from './manifest.js';
 import { renderSteps } from './steps.js';
 import { formatTable, verifyCourse, verifyExitCode } from './verify.js';
+import { print, printError } from '../io/output.js';
 
 export const courseUsage = `Usage: create-freestanding course [directory] [options]
        create-freestanding course init <directory> [-f] [--json]
@@ -101,7 +102,7 @@ async function runCourse(argv: string[]): Promise<number> {
     ...courseSource, name: { type: 'string' }, emit: { type: 'string' },
     yes: { type: 'boolean', short: 'y', default: false }, force: { type: 'boolean', short: 'f', default: false }, 'dry-run': { type: 'boolean', default: false },
   });
-  if (values.help) { console.log(courseUsage); return 0; }
+  if (values.help) { print(courseUsage); return 0; }
   if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')}`);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !values.yes;
   let directory = positionals[0] as string | undefined;
@@ -125,20 +126,20 @@ async function runCourse(argv: string[]): Promise<number> {
   if (values['dry-run']) {
     checkDestination(directory, values.force as boolean, course.title, states, emit);
     const files = emit === 'git' ? [] : folderFiles(course.title, states, emit);
-    if (values.json) console.log(JSON.stringify({ dryRun: true, ...summary, files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })) }, null, 2));
+    if (values.json) print(JSON.stringify({ dryRun: true, ...summary, files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })) }, null, 2));
     else {
-      console.log(`Would write "${course.title}" (${states.length} steps, ${os}) to ${directory} as ${emit}:`);
-      for (const state of states) console.log(`  ${state.slug}  ${state.spec.command}  (${state.spec.expect})`);
+      print(`Would write "${course.title}" (${states.length} steps, ${os}) to ${directory} as ${emit}:`);
+      for (const state of states) print(`  ${state.slug}  ${state.spec.command}  (${state.spec.expect})`);
     }
     return 0;
   }
   // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.
   const written = await emitCourse(directory, course.title, states, emit, values.force as boolean, Date.now() - process.uptime() * 1000);
-  if (values.json) console.log(JSON.stringify({ created: true, ...summary, files: written }, null, 2));
+  if (values.json) print(JSON.stringify({ created: true, ...summary, files: written }, null, 2));
   else {
-    console.log(`Wrote "${course.title}": ${states.length} steps for ${os} in ${directory} (${emit}).`);
-    for (const state of states) console.log(`  ${emit === 'git' ? `step-${state.slug}` : `steps/${state.slug}`}  ${state.spec.title}`);
-    console.log('\nIn your own crate, `create-freestanding check` tells you which step you are at.');
+    print(`Wrote "${course.title}": ${states.length} steps for ${os} in ${directory} (${emit}).`);
+    for (const state of states) print(`  ${emit === 'git' ? `step-${state.slug}` : `steps/${state.slug}`}  ${state.spec.title}`);
+    print('\nIn your own crate, `create-freestanding check` tells you which step you are at.');
   }
   return 0;
 }
@@ -148,7 +149,7 @@ async function runVerify(argv: string[]): Promise<number> {
     ...courseSource, linker: { type: 'string' }, cargo: { type: 'string' }, target: { type: 'string' },
     step: { type: 'string', multiple: true }, record: { type: 'boolean', default: false }, out: { type: 'string' }, 'record-dir': { type: 'string' }, name: { type: 'string' },
   });
-  if (values.help) { console.log(courseUsage); return 0; }
+  if (values.help) { print(courseUsage); return 0; }
   if (positionals.length > 0) throw new UsageError(`course verify takes no directory (got "${positionals[0]}"); use --from <dir> for your own course`);
   const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
   const only = values.step as string[] | undefined;
@@ -165,16 +166,16 @@ async function runVerify(argv: string[]): Promise<number> {
     record: values.record as boolean,
     recordDir: (values.out ?? values['record-dir']) as string | undefined,
     only,
-  }, (line) => console.error(`verify: ${line}`));
+  }, (line) => printError(`verify: ${line}`));
   const exitCode = verifyExitCode(results);
-  if (json) console.log(JSON.stringify({ ok: exitCode === 0, exitCode, notBuilt: results.filter((result) => result.status === 'not built').map((result) => ({ id: result.id, needs: result.needs })), steps: results }, null, 2));
-  else console.log(formatTable(results));
+  if (json) print(JSON.stringify({ ok: exitCode === 0, exitCode, notBuilt: results.filter((result) => result.status === 'not built').map((result) => ({ id: result.id, needs: result.needs })), steps: results }, null, 2));
+  else print(formatTable(results));
   return exitCode;
 }
 
 async function runCheck(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { from: { type: 'string' }, templates: { type: 'string' }, json: { type: 'boolean', default: false } });
-  if (values.help) { console.log(courseUsage); return 0; }
+  if (values.help) { print(courseUsage); return 0; }
   if (positionals.length > 1) throw new UsageError(`expected one crate directory, got ${positionals.length}`);
   const crate = positionals[0] ?? '.';
   // An emitted step names its course: an author's course is found with no --from (a flag wins over it).
@@ -189,23 +190,23 @@ async function runCheck(argv: string[]): Promise<number> {
     }
   }
   const course = loadCourse({ from, templates: values.templates as string | undefined });
-  const result = await checkCrate(course, crate, values.json ? () => {} : (line) => console.error(`check: ${line}`), marker);
-  console.log(values.json ? JSON.stringify(result, null, 2) : formatCheck(result));
+  const result = await checkCrate(course, crate, values.json ? () => {} : (line) => printError(`check: ${line}`), marker);
+  print(values.json ? JSON.stringify(result, null, 2) : formatCheck(result));
   return result.final ? 0 : 1;
 }
 
 async function runInit(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { force: { type: 'boolean', short: 'f', default: false }, json: { type: 'boolean', default: false } });
-  if (values.help) { console.log(courseUsage); return 0; }
+  if (values.help) { print(courseUsage); return 0; }
   if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('course init takes one directory: create-freestanding course init <directory>');
   const directory = positionals[0];
   const files = builtInCourseFiles(builtInCourseDir);
   const written = await initCourse(directory, files, values.force as boolean, Date.now() - process.uptime() * 1000);
-  if (values.json) console.log(JSON.stringify({ ok: true, created: true, directory: resolve(directory), files: written }, null, 2));
+  if (values.json) print(JSON.stringify({ ok: true, created: true, directory: resolve(directory), files: written }, null, 2));
   else {
-    console.log(`Wrote an editable copy of the built-in course to ${directory} (${written.length} files).`);
-    console.log(`Check it still builds as recorded: create-freestanding course verify --from ${directory}`);
-    console.log(`Write it out for students: create-freestanding course <dir> --from ${directory}`);
+    print(`Wrote an editable copy of the built-in course to ${directory} (${written.length} files).`);
+    print(`Check it still builds as recorded: create-freestanding course verify --from ${directory}`);
+    print(`Write it out for students: create-freestanding course <dir> --from ${directory}`);
   }
   return 0;
 }

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { boards, findTarget, minimumRustForAny, type BareMetalTarget, type HostOs, type Target, type UefiBoot } from '../core/catalogue.js';
+import { print } from '../io/output.js';
 
 export interface Check {
   name: string;
@@ -280,6 +281,6 @@ export async function runDoctor(options: { target?: string; json: boolean }): Pr
     source = found.triple && !known ? `${found.source} is ${found.triple}, which doctor has no checks for; the host checked instead (pass --target)` : found.source;
   }
   const report = { ...(await diagnose(target)), ...(source ? { source } : {}) };
-  console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.ok ? 0 : 1;
 }

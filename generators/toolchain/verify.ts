@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { findTarget, programTemplates } from '../core/catalogue.js';
 import { diagnose, formatReport } from './doctor.js';
 import type { Answers } from '../core/plan.js';
+import { printError } from '../io/output.js';
 
 export interface VerifyResult {
   ok: boolean;
@@ -23,15 +24,15 @@ export async function verifyProject(answers: Answers, options: { json: boolean }
   const cwd = resolve(answers.directory);
   const interactive = Boolean(process.stderr.isTTY) && !options.json;
   // Progress and logs go to stderr so that --json keeps stdout parseable.
-  const log = (line: string) => console.error(interactive ? line : `verify: ${line}`);
+  const log = (line: string) => printError(interactive ? line : `verify: ${line}`);
   const finish = (result: VerifyResult) => {
-    console.error(result.summary);
+    printError(result.summary);
     return result;
   };
 
   const report = await diagnose(target, cwd);
   if (!report.ok) {
-    console.error(formatReport(report));
+    printError(formatReport(report));
     const missing = report.checks.filter((check) => !check.ok).map((check) => `${check.name} (${check.fix})`);
     return finish({ ok: false, built: false, ran: false, summary: `verify failed: missing ${missing.join('; ')}` });
   }
