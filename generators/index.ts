@@ -21,11 +21,12 @@ export type { RenderedFile as GeneratedFile } from './core/render.js';
 export type { GenerateOptions, ScaffoldOptions, ScaffoldResult } from './scaffold.js';
 export { default, type PackOptions, type PlopfileApi } from '../plopfile.js';
 
-/** Every target id of the catalogue, in its order (test/consumers.test.ts keeps the two equal). */
+/** Every target id of the catalogue, in its order, as literal types (test/api.test.ts keeps the two equal). */
 export const targetIds = [
   'host', 'linux', 'windows', 'macos',
   'thumbv6m-none-eabi', 'thumbv7m-none-eabi', 'thumbv7em-none-eabi', 'thumbv7em-none-eabihf', 'thumbv8m.main-none-eabihf',
   'aarch64-unknown-none', 'riscv32imac-unknown-none-elf', 'riscv64gc-unknown-none-elf', 'x86_64-unknown-none',
+  'x86_64-unknown-uefi', 'aarch64-unknown-uefi',
   // The real boards (catalogue.ts `boards`): each is a target of the same id.
   'raspi3b', 'sifive_e', 'microbit', 'netduinoplus2', 'stm32vldiscovery', 'lm3s6965evb',
 ] as const;

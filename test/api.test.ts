@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import nodePlop from 'node-plop';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AnswerError, catalogue, DestinationNotEmptyError, generate, scaffold } from '../generators/index.js';
+import { AnswerError, catalogue, DestinationNotEmptyError, generate, scaffold, targetIds } from '../generators/index.js';
 import { variablesDocument } from '../generators/core/variables.js';
 import { repoRoot, runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools, toolchainNeeds } from './support/tools.js';
@@ -16,6 +16,12 @@ const tmp = scratch('cf-api-');
 afterAll(tmp.cleanup);
 let counter = 0;
 const fresh = () => join(tmp.dir, `p${(counter += 1)}`);
+
+describe('targetIds', () => {
+  it('is the catalogue\'s ids, in its order (the literal types a typed consumer checks against)', () => {
+    expect([...targetIds]).toEqual(catalogue.map((target) => target.id));
+  });
+});
 
 describe('generate', () => {
   it('returns the files in memory, the same the CLI writes, and writes nothing', async () => {
