@@ -258,7 +258,11 @@ export async function projectTarget(cwd: string): Promise<{ triple?: string; sou
       const section = triple.split('.').reduce<unknown>((table, key) => (isTable(table) ? table[key] : undefined), config?.target);
       const runner = isTable(section) && typeof section.runner === 'string' ? section.runner : '';
       const board = boards.find((entry) => entry.triple === triple && new RegExp(`-machine ${entry.qemu.machine}(\\s|$)`).test(runner));
-      if (board) return { triple: board.id, source: `read from ${shown(path)} [build] target and the runner's QEMU machine` };
+      // The bare target may run on the same machine (thumbv6m-none-eabi on QEMU's microbit): then only a board's hello, on the board's UART (src/uart.rs), tells them apart.
+      const sameMachine = board && findTarget(triple)?.kind === 'bare-metal' && (findTarget(triple) as BareMetalTarget).board?.machine === board.qemu.machine;
+      if (board && (!sameMachine || existsSync(join(dirname(dirname(path)), 'src', 'uart.rs')))) {
+        return { triple: board.id, source: `read from ${shown(path)} [build] target and the runner's QEMU machine` };
+      }
       return { triple, source: `read from ${shown(path)} [build] target` };
     }
   }
