@@ -47,7 +47,7 @@ function plop(args: string[], env: Record<string, string> = {}) {
   });
 }
 
-const answers = (directory: string, name: string) => ['freestanding', directory, name, 'linux', 'minimal', '2024'];
+const answers = (directory: string, name: string) => ['freestanding', directory, name, 'linux', 'minimal', '2024', 'none'];
 /** Through the plainest plopfile that loads the pack. */
 const pack = (args: string[]) => plop(['--plopfile', 'pack.mjs', ...args]);
 
