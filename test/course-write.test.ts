@@ -4,12 +4,13 @@
  * journal and staging, so a killed run's staging is swept by the next run of either command.
  * Spawns the built CLI with real git; no cargo.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools } from './support/tools.js';
+import { snapshot } from './support/snapshot.js';
 
 const work = scratch('cf-course-write-');
 chmodSync(work.dir, 0o755);
@@ -36,21 +37,6 @@ function expectOneLine(result: { exitCode?: number; stderr: unknown }, pattern: 
   expect(stderr).toMatch(pattern);
 }
 
-/** Every path under `root` with its bytes or link target. */
-function snapshot(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const stats = lstatSync(path);
-      if (stats.isSymbolicLink()) out[path] = `-> ${readlinkSync(path)}`;
-      else if (stats.isDirectory()) (out[path] = 'dir', walk(path));
-      else out[path] = readFileSync(path).toString('base64');
-    }
-  };
-  walk(root);
-  return out;
-}
 const ours = (dir: string) => readdirSync(dir).filter((name) => name.includes('create-freestanding'));
 const journals = () => (existsSync(stateFolder) ? readdirSync(stateFolder) : []).filter((name) => name.endsWith('.journal'));
 

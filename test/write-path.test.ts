@@ -5,13 +5,14 @@
  * place), and nothing is half-written.
  */
 import {
-  chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync,
+  chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath, runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools } from './support/tools.js';
+import { snapshot } from './support/snapshot.js';
 
 const work = scratch('cf-write-');
 chmodSync(work.dir, 0o755); // the unprivileged runs below must reach their folders
@@ -23,21 +24,6 @@ const fresh = (name = 'case') => {
   return dir;
 };
 
-/** Every path under `root` with its bytes or link target: compared before and after, byte for byte. */
-function snapshot(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const stats = lstatSync(path);
-      if (stats.isSymbolicLink()) out[path] = `-> ${readlinkSync(path)}`;
-      else if (stats.isDirectory()) (out[path] = 'dir', walk(path));
-      else out[path] = readFileSync(path).toString('base64');
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** One line on stderr, ours, no stack trace, exit 1. */
 function expectOneLine(result: { exitCode?: number; stderr: unknown }, pattern: RegExp) {

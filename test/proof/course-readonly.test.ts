@@ -7,12 +7,13 @@
  * `course verify` (with and without --record), `check`. Recordings land only in
  * the author's folder (--from) or --out; the package is unchanged byte for byte.
  */
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, scratch } from '../support/cli.js';
 import { inCi, missingTools, requireTools, toolchainNeeds } from '../support/tools.js';
+import { snapshot } from '../support/snapshot.js';
 
 const work = scratch('cf-course-ro-');
 const pkg = join(work.dir, 'node_modules', 'create-freestanding');
@@ -20,20 +21,6 @@ const env = { XDG_STATE_HOME: join(work.dir, 'state'), CARGO_TARGET_DIR: join(re
 let mounted = false;
 let readOnly: string | undefined;
 
-/** Every path under `root` with its bytes: the package before and after. */
-function snapshot(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const stats = lstatSync(path);
-      if (stats.isDirectory()) (out[path] = 'dir', walk(path));
-      else out[path] = readFileSync(path).toString('base64');
-    }
-  };
-  walk(root);
-  return out;
-}
 
 beforeAll(async () => {
   mkdirSync(pkg, { recursive: true });
