@@ -28,7 +28,7 @@ export interface SidePath {
 
 export interface CheckResult {
   /** seen: the compiler's lines that match the step's diagnostics. */
-  step?: { number: number; total: number; id: string; title: string; hint: string; seen: string[] };
+  step?: { number: number; total: number; id: string; title: string; hint?: string; seen: string[] };
   sidePaths: SidePath[];
   final: boolean;
   build: 'pass' | 'fail';
@@ -150,13 +150,22 @@ export async function checkCrate(course: Course, directory: string, log: (line: 
     log('cargo test --no-run');
     test = await runCargo('cargo test', { cwd: crate, cargo: 'cargo', targetDir, noRun: true, env: noWrappers });
   }
+  // A course with `cargo check` steps: checked too (it builds nothing and links nothing).
+  let checked: BuildOutput | undefined;
+  if (states.some((state) => sameCommand(state.spec.command, ['cargo', 'check']))) {
+    log('cargo check');
+    checked = await runCargo('cargo check', { cwd: crate, cargo: 'cargo', targetDir, env: noWrappers });
+  }
   const found = [...sidePaths(build.diagnostics, 'build'), ...(test ? sidePaths(test.diagnostics, 'test') : [])];
 
-  // Steps a plain `cargo build` or `cargo test` tells apart; the others change only the command.
+  // Steps a plain cargo build, run (its build: check never runs the program), test or check tells
+  // apart; the others change only the command, and the marker tells them apart.
+  const outputFor = (command: string): BuildOutput | undefined => (sameCommand(command, ['cargo', 'build']) || sameCommand(command, ['cargo', 'run']) ? build
+    : sameCommand(command, ['cargo', 'test']) ? test : sameCommand(command, ['cargo', 'check']) ? checked : undefined);
   const seen = new Map<StepState, string[]>();
   for (const state of states) {
-    const lines = sameCommand(state.spec.command, ['cargo', 'build']) ? fit(state, build, os, host.release)
-      : sameCommand(state.spec.command, ['cargo', 'test']) && test ? fit(state, test, os, host.release) : undefined;
+    const output = outputFor(state.spec.command);
+    const lines = output && fit(state, output, os, host.release);
     if (lines) seen.set(state, lines);
   }
   let best: StepState | undefined;
@@ -176,7 +185,7 @@ export async function checkCrate(course: Course, directory: string, log: (line: 
     .filter((diagnostic) => diagnostic.level === 'error' && !/^aborting due to/.test(diagnostic.message))
     .map((diagnostic) => `${diagnostic.code ? `${diagnostic.code} ` : ''}${diagnostic.message}`);
   return {
-    step: best && { number: best.number, total: best.total, id: best.spec.id, title: best.spec.title, hint: best.spec.hint, seen: seen.get(best)! },
+    step: best && { number: best.number, total: best.total, id: best.spec.id, title: best.spec.title, hint: best.hint, seen: seen.get(best)! },
     sidePaths: found,
     final: best !== undefined && best.number === best.total && found.length === 0,
     build: build.success ? 'pass' : 'fail',
@@ -197,6 +206,6 @@ export function formatCheck(result: CheckResult): string {
   }
   for (const path of result.sidePaths) lines.push(`side path: ${path.advice}`);
   if (result.final) lines.push('done: this is the course\'s last step.');
-  else if (result.step) lines.push(`next: ${result.step.hint}`);
+  else if (result.step?.hint) lines.push(`next: ${result.step.hint}`);
   return lines.join('\n');
 }

@@ -50,7 +50,7 @@ course verify: build every step with the cargo on PATH and check what the compil
 check: build your crate and say which step of the course it is at. In a step folder the course
   wrote, its marker (.freestanding-course.json) names the course and the step; elsewhere give
   --from <dir> for an author's course (default: the built-in one). It runs cargo build and
-  cargo test --no-run, never the program. A cargo build runs code of the crate, though:
+  cargo test --no-run (cargo check too, for a course with cargo check steps), never the program. A cargo build runs code of the crate, though:
   its build scripts (build.rs) and procedural macros, its dependencies' too, and a linker or
   rustc its .cargo/config.toml names; rustc wrappers (RUSTC_WRAPPER, build.rustc-wrapper)
   are switched off. Check only a crate you would build yourself.`;

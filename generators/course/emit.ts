@@ -117,7 +117,7 @@ async function writeGit(repo: string, states: StepState[], interruption: Interru
       writeExclusive(join(repo, file.path), file.contents);
     }
     await git(repo, ['add', '--all'], interruption);
-    await git(repo, ['commit', '--quiet', '--no-verify', '--allow-empty', '-m', `Step ${state.number}: ${state.spec.title}`, '-m', state.spec.why], interruption);
+    await git(repo, ['commit', '--quiet', '--no-verify', '--allow-empty', '-m', `Step ${state.number}: ${state.spec.title}`, ...(state.spec.why ? ['-m', state.spec.why] : [])], interruption);
     await git(repo, ['tag', `step-${state.slug}`], interruption);
   }
 }

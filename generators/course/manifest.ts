@@ -13,6 +13,8 @@ import { templatesDir } from '../core/render.js';
 import { showPath } from '../io/fs-errors.js';
 import { splitCommand } from './command.js';
 import { limits, lstatInside, readInside, readRegular, refuseOutside } from './read.js';
+import { showSchemaPath, validate } from './schema.js';
+import { lineOf } from './toml-lines.js';
 
 /** The catalogue's host OSes: each has its link steps in a course. */
 export const courseOses: readonly HostOs[] = hostOses;
@@ -61,8 +63,8 @@ export interface StepSpec {
   missing_target: DiagnosticSpec[];
   /** What the program prints when run (a passing step that can run here). */
   run?: string;
-  why: string;
-  hint: string;
+  why?: string;
+  hint?: string;
 }
 
 export interface Course {
@@ -82,17 +84,6 @@ type Table = Record<string, unknown>;
 
 function fail(where: string, what: string): never {
   throw new UsageError(`${where}: ${what}`);
-}
-
-/** A TOML table (not an array, a date or a scalar). */
-function asTable(value: unknown, where: string, what: string): Table {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) fail(where, `${what} must be a table`);
-  return value as Table;
-}
-
-function asArray(value: unknown, where: string, what: string): unknown[] {
-  if (!Array.isArray(value)) fail(where, `${what} must be an array of tables`);
-  return value;
 }
 
 /** The cargo subcommands a step may run: builds and runs in the step's folder, nothing that installs or publishes. */
@@ -142,49 +133,21 @@ function checkProjectPath(path: string, where: string): void {
   if (parts.some((part) => ['.git', 'git~1'].includes(part.toLowerCase().replace(/[. ]+$/, '')))) fail(where, `files."${path}": a course never writes into .git (git makes the repository itself); choose another path`);
 }
 
-function str(table: Table, key: string, where: string, required: true): string;
-function str(table: Table, key: string, where: string, required?: false): string | undefined;
-function str(table: Table, key: string, where: string, required = false): string | undefined {
-  const value = table[key];
-  if (value === undefined) {
-    if (required) fail(where, `"${key}" is missing`);
-    return undefined;
-  }
-  if (typeof value !== 'string' || value === '') fail(where, `"${key}" must be a non-empty string`);
-  return value;
-}
-
-function expectation(value: unknown, where: string): 'pass' | 'fail' {
-  if (value !== 'pass' && value !== 'fail') fail(where, `"expect" must be "pass" or "fail" (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-function condition(value: unknown, where: string): Condition | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(where, '"when" must be a table such as { os = "linux" }');
-  const table = value as Table;
-  for (const key of Object.keys(table)) {
-    if (!['os', 'linker', 'toolchain'].includes(key)) fail(where, `"when" knows os, linker and toolchain (got "${key}")`);
-  }
-  return { os: str(table, 'os', where), linker: str(table, 'linker', where), toolchain: str(table, 'toolchain', where) };
-}
-
+/** Each diagnostic as the schema left it, with its defaults; `measured = false` needs a source. */
 function diagnostics(value: unknown, where: string): DiagnosticSpec[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) fail(where, 'diagnostics must be an array of tables ([[steps.diagnostics]])');
-  return value.map((item, index) => {
-    const here = `${where}[${index}]`;
-    const table = item as Table;
-    const anyOf = table.any_of ?? [];
-    if (!Array.isArray(anyOf) || anyOf.some((text) => typeof text !== 'string' || text === '')) fail(here, '"any_of" must be a list of strings');
-    const measured = table.measured ?? true;
-    if (typeof measured !== 'boolean') fail(here, '"measured" must be true or false');
-    const source = str(table, 'source', here);
-    if (!measured && !source) fail(here, 'a diagnostic with measured = false needs a "source"');
-    return { code: str(table, 'code', here), message: str(table, 'message', here, true), any_of: anyOf as string[], when: condition(table.when, here), measured, source };
+  return ((value ?? []) as Table[]).map((table, index) => {
+    const measured = (table.measured ?? true) as boolean;
+    if (!measured && table.source === undefined) fail(`${where}[${index}]`, 'a diagnostic with measured = false needs a "source"');
+    return { ...(table as unknown as DiagnosticSpec), any_of: (table.any_of ?? []) as string[], measured };
   });
 }
 
+/**
+ * A course.toml's text as a Course. The schema (course.schema.json) checks
+ * every key's type first and names the key and its line; what a schema cannot
+ * say (a command's options, paths inside the folder, ids used twice) is
+ * checked here.
+ */
 export function parseCourse(text: string, manifestPath: string, roots: string[]): Course {
   let data: Table;
   try {
@@ -192,60 +155,41 @@ export function parseCourse(text: string, manifestPath: string, roots: string[])
   } catch (error) {
     throw new UsageError(`${manifestPath}: not valid TOML: ${(error as Error).message.split('\n')[0]}`);
   }
-  const head = asTable(data.course ?? {}, manifestPath, '[course]');
-  const rawSteps = data.steps;
-  if (!Array.isArray(rawSteps) || rawSteps.length === 0) fail(manifestPath, 'no [[steps]]');
-  if (rawSteps.length > limits.steps) fail(manifestPath, `${rawSteps.length} steps, over the limit of ${limits.steps} steps a course may have`);
+  // Counted before the schema walks them all.
+  if (Array.isArray(data.steps) && data.steps.length > limits.steps) fail(manifestPath, `${data.steps.length} steps, over the limit of ${limits.steps} steps a course may have`);
+  const [first, ...more] = validate(data);
+  if (first) {
+    const line = lineOf(text, first.path);
+    throw new UsageError(`${manifestPath}${line ? `:${line}` : ''}: ${showSchemaPath(first.path)}: ${first.message}${more.length ? ` (and ${more.length} more)` : ''}; see docs/course-format.md`);
+  }
+  const head = data.course as Table;
   const seen = new Set<string>();
   const paths = new Set<string>();
-  const steps = rawSteps.map((raw, index): StepSpec => {
-    const where = `${manifestPath}: steps[${index}]`;
-    const table = asTable(raw, where, 'a step ([[steps]])');
-    const id = str(table, 'id', where, true);
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail(where, `id "${id}" must be lowercase letters, digits and dashes`);
+  const steps = (data.steps as Table[]).map((table, index): StepSpec => {
+    const where = `${manifestPath}:${lineOf(text, ['steps', index]) ?? ''}: steps[${index}]`;
+    const id = table.id as string;
     if (seen.has(id)) fail(where, `id "${id}" is used twice`);
     seen.add(id);
-    const files = asTable(table.files ?? {}, where, '"files" (a table of "path" = "template")');
-    if (Object.keys(files).length > limits.filesPerStep) fail(where, `${Object.keys(files).length} files, over the limit of ${limits.filesPerStep} a step may add`);
+    const files = (table.files ?? {}) as Record<string, string>;
     for (const [path, template] of Object.entries(files)) {
       checkProjectPath(path, where);
-      if (typeof template !== 'string' || template === '') fail(where, `files."${path}" must name a template, a path in the course folder`);
       refuseOutside(template, `${where}: files."${path}"`);
       paths.add(path);
     }
-    const os = str(table, 'os', where);
-    if (os !== undefined && !(courseOses as readonly string[]).includes(os)) fail(where, `os must be one of ${courseOses.join(', ')}`);
-    const expect = expectation(table.expect, where);
     const stepDiagnostics = diagnostics(table.diagnostics, `${where}.diagnostics`);
-    if (expect === 'pass' && stepDiagnostics.length > 0) fail(where, 'a passing step declares no diagnostics');
-    const variants = asArray(table.variants ?? [], where, '"variants"').map((raw, n) => {
-      const here = `${where}.variants[${n}]`;
-      const variant = asTable(raw, here, 'a variant ([[steps.variants]])');
-      const when = condition(variant.when, here);
-      if (!when) fail(here, 'a variant needs "when"');
-      return { when, expect: expectation(variant.expect, here), diagnostics: variant.diagnostics === undefined ? undefined : diagnostics(variant.diagnostics, here), note: str(variant, 'note', here) };
-    });
-    if (table.links !== undefined && typeof table.links !== 'boolean') fail(where, '"links" must be true or false');
-    const target = str(table, 'target', where);
-    // It names a recordings folder too: a triple, never a path.
-    if (target !== undefined && !/^[A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*$/.test(target)) fail(where, `"target" must be a target triple such as thumbv7em-none-eabihf (got ${JSON.stringify(target)})`);
-    const command = str(table, 'command', where, true);
-    checkCommand(command, where);
+    if (table.expect === 'pass' && stepDiagnostics.length > 0) fail(where, 'a passing step declares no diagnostics');
+    const variants = ((table.variants ?? []) as Table[]).map((variant, n) => ({
+      ...(variant as unknown as Variant),
+      diagnostics: variant.diagnostics === undefined ? undefined : diagnostics(variant.diagnostics, `${where}.variants[${n}].diagnostics`),
+    }));
+    checkCommand(table.command as string, where);
     return {
-      id,
-      title: str(table, 'title', where, true),
-      command,
-      expect,
-      files: files as Record<string, string>,
+      ...(table as unknown as StepSpec),
+      files,
       diagnostics: stepDiagnostics,
       variants,
       links: table.links === true,
-      os: os as CourseOs | undefined,
-      target,
       missing_target: diagnostics(table.missing_target, `${where}.missing_target`),
-      run: str(table, 'run', where),
-      why: str(table, 'why', where, true),
-      hint: str(table, 'hint', where, true),
     };
   });
   if (Object.keys(steps[0].files).length === 0) fail(manifestPath, 'the first step must list the files of a complete project');
@@ -256,12 +200,10 @@ export function parseCourse(text: string, manifestPath: string, roots: string[])
       if (paths.has(parts.slice(0, end).join('/'))) fail(manifestPath, `files."${parts.slice(0, end).join('/')}" is a file in one step and a folder (of "${path}") in another; rename one`);
     }
   }
-  const readme = str(head, 'readme', manifestPath);
-  if (readme !== undefined) refuseOutside(readme, `${manifestPath}: readme`);
-  return { title: str(head, 'title', manifestPath, true), source: str(head, 'source', manifestPath), readme, steps, roots, manifestPath };
+  if (head.readme !== undefined) refuseOutside(head.readme as string, `${manifestPath}: readme`);
+  return { title: head.title as string, source: head.source as string | undefined, readme: head.readme as string | undefined, steps, roots, manifestPath };
 }
 
-/** Reads course.toml from the overlay (if it has one) or the course folder. */
 /** A folder the user named: its real path (the user chose it, links and all); what is inside is read without links. */
 function courseFolder(flag: string, value: string): string {
   if (value === '') throw new UsageError(`--${flag} must name a folder (got an empty string)`);

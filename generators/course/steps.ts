@@ -27,6 +27,8 @@ export interface StepState {
   /** The project's files without the README, path → contents. */
   files: Map<string, string>;
   readme: string;
+  /** What to do next: the step's hint, else the next step's title (none after the last). */
+  hint?: string;
   /** The step marker (stepMarkerPath), so that `check` in an emitted step names this course and step. */
   marker: StepMarker;
 }
@@ -159,11 +161,18 @@ function overlayAdditions(course: Course): Map<string, { path: string; text: str
   return added;
 }
 
+/** The built-in course's step README template (the tool's own file, not an author's). */
+function defaultReadme(): { path: string; text: string } {
+  const path = 'files/README.md.hbs';
+  return { path, text: readInside(builtInCourseDir, path, 'the built-in course\'s README template')!.text };
+}
+
 /** Every step of the course for these answers, rendered. */
 export function renderSteps(course: Course, answers: CourseAnswers): StepState[] {
   const specs = stepsFor(course, answers.os);
   const states: StepState[] = [];
-  const readmeTemplate = course.readme ? readCourseTemplate(course, course.readme) : undefined;
+  // A course without a readme of its own gets the built-in course's: command, change, outcome, check.
+  const readmeTemplate = course.readme ? { ...readCourseTemplate(course, course.readme), path: course.readme } : defaultReadme();
   const from = course.roots.at(-1) === builtInCourseDir ? null : course.roots.at(-1)!;
   const added = overlayAdditions(course);
   const check = checkCommand(from);
@@ -185,6 +194,8 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
       files.set(path, rendered);
     }
     const slug = `${String(index + 1).padStart(2, '0')}-${spec.id}`;
+    const next = specs[index + 1];
+    const hint = spec.hint ?? (next && `Go on to step ${index + 2}: ${next.title}.`);
     const previous = states.at(-1);
     const readmeContext = {
       ...answers,
@@ -192,15 +203,15 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
       step: {
         number: index + 1, total: specs.length, id: spec.id, title: spec.title, command: spec.command,
         changed: describeChange(previous, spec, files), see: describeExpectation(course, spec, answers.os),
-        why: spec.why, hint: spec.hint, check,
+        why: spec.why, hint, check,
       },
     };
     // A README.md template in the files wins over the course's, for that step and the ones after it.
     const ownReadme = specs.slice(0, index + 1).reverse().find((earlier) => earlier.files['README.md'])?.files['README.md'];
-    const template = ownReadme ? { path: ownReadme, text: readCourseTemplate(course, ownReadme).text } : readmeTemplate && { path: course.readme!, text: readmeTemplate.text };
-    const readme = template ? renderCourseTemplate(template.path, template.text, readmeContext) : `# ${spec.title}\n\n${spec.why}\n\nNext: ${spec.hint}\n\nWhere am I? \`${check}\`\n`;
+    const template = ownReadme ? { path: ownReadme, text: readCourseTemplate(course, ownReadme).text } : readmeTemplate;
+    const readme = renderCourseTemplate(template.path, template.text, readmeContext);
     const marker: StepMarker = { course: course.title, from, step: spec.id, number: index + 1, command: spec.command };
-    states.push({ number: index + 1, total: specs.length, spec, slug, files, readme, marker });
+    states.push({ number: index + 1, total: specs.length, spec, slug, files, readme, hint, marker });
   });
   return states;
 }

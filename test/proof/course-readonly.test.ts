@@ -70,7 +70,7 @@ describe('a read-only installed package', () => {
     expect(dry.exitCode, dry.stderr).toBe(0);
     const init = await run(['course', 'init', 'mine']);
     expect(init.exitCode, init.stderr).toBe(0);
-    expect(readdirSync(join(work.dir, 'mine')).sort()).toEqual(['course.toml', 'files', 'recorded']);
+    expect(readdirSync(join(work.dir, 'mine')).sort()).toEqual(['course.schema.json', 'course.toml', 'files', 'recorded']);
 
     const verify = await run(['course', 'verify', '--step', 'no-std', '--json']);
     expect(verify.exitCode, verify.stderr).toBe(0);

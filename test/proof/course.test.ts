@@ -219,7 +219,7 @@ describe('author courses and overrides', () => {
     writeFileSync(join(noop, 'course.toml'), manifest.replace('expect = "fail"', 'expect = "maybe"'));
     const bad = await runCli(['course', 'verify', '--from', noop]);
     expect(bad.exitCode).toBe(1);
-    expect(bad.stderr.trim()).toMatch(/^create-freestanding: .*course\.toml: steps\[1\]: "expect" must be "pass" or "fail" \(got "maybe"\)$/);
+    expect(bad.stderr.trim()).toMatch(/^create-freestanding: .*course\.toml:\d+: steps\[1\]\.expect: must be one of "pass", "fail" \(got "maybe"\); see docs\/course-format\.md$/);
   });
 
   it('a --templates overlay replaces a built-in file; a missing variable names the file and the variable', async () => {

@@ -171,7 +171,7 @@ describe('limits and types end in one line', () => {
     const cases: [string, (text: string) => string, RegExp][] = [
       ['variants a string', (text) => text.replace('hint = "Done."', 'hint = "Done."\nvariants = "linux"'), /variants/],
       ['variants of strings', (text) => text.replace('hint = "Done."', 'hint = "Done."\nvariants = ["linux"]'), /variants/],
-      ['steps of numbers', () => 'steps = [1, 2]\n[course]\ntitle = "x"\n', /steps\[0\]: a step \(\[\[steps\]\]\) must be a table/],
+      ['steps of numbers', () => 'steps = [1, 2]\n[course]\ntitle = "x"\n', /steps\[0\]: must be a table \(got a number\)/],
       ['course a string', (text) => text.replace('[course]\ntitle = "Trust"', 'course = "x"'), /course/],
       ['diagnostics of strings', (text) => text.replace('expect = "pass"\nfiles = { "src/lib.rs"', 'expect = "fail"\ndiagnostics = ["x"]\nfiles = { "src/lib.rs"'), /diagnostics/],
       ['a file value a number', (text) => text.replace('"files/lib2.rs"', '5'), /files/],
