@@ -41,11 +41,12 @@ describe('the packed package', () => {
     expect(notices).not.toMatch(/## (uglify-js|source-map|@inquirer\/editor|iconv-lite) /);
   });
 
-  it('ships every file of this repository its README links to (docs/template-variables.md)', async () => {
+  it('ships every file of this repository its README links to (docs/template-variables.md, docs/course-format.md)', async () => {
     const listing = (await execa('tar', ['-tzf', tarball])).stdout.split('\n');
     const readme = readFileSync(join(project, 'node_modules', 'create-freestanding', 'README.md'), 'utf8');
     const linked = [...readme.matchAll(/\]\((?!https?:|#)([^)#]+)\)/g)].map((match) => match[1]);
     expect(linked).toContain('docs/template-variables.md');
+    expect(linked).toContain('docs/course-format.md');
     for (const path of linked) expect(listing, path).toContain(`package/${path}`);
   });
 
