@@ -23,7 +23,7 @@ let table: Record<string, BuiltInTemplate>;
 beforeAll(async () => {
   // The same module the build bundles, imported as a file.
   const module = join(tmp.dir, 'built-in-templates.mjs');
-  writeFileSync(module, precompiledTemplatesModule(templatesDir));
+  writeFileSync(module, precompiledTemplatesModule(templatesDir()));
   table = (await import(pathToFileURL(module).href)).builtInTemplates;
 });
 
@@ -34,13 +34,13 @@ const variants = catalogue.flatMap((target) => templateNames.flatMap((template) 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [relative(templatesDir, path).replaceAll('\\', '/')];
+    return statSync(path).isDirectory() ? filesUnder(path) : [relative(templatesDir(), path).replaceAll('\\', '/')];
   });
 }
 
 describe('precompiled templates', () => {
   it('hold every project template of templates/ (the course reads its own from disk), each .hbs file precompiled', () => {
-    const projectTemplates = filesUnder(templatesDir).filter((path) => !path.startsWith('course/'));
+    const projectTemplates = filesUnder(templatesDir()).filter((path) => !path.startsWith('course/'));
     expect(projectTemplates.length).toBeGreaterThan(20);
     expect(Object.keys(table).sort()).toEqual(projectTemplates.sort());
     for (const [path, entry] of Object.entries(table)) expect('spec' in entry, path).toBe(path.endsWith('.hbs'));

@@ -204,7 +204,7 @@ describe('strict Handlebars refuses helpers that print or reach prototypes', () 
     let table: Record<string, BuiltInTemplate>;
     beforeAll(async () => {
       const module = join(tmp.dir, 'built-in-templates.mjs');
-      writeFileSync(module, precompiledTemplatesModule(templatesDir));
+      writeFileSync(module, precompiledTemplatesModule(templatesDir()));
       table = (await import(pathToFileURL(module).href)).builtInTemplates;
     });
 

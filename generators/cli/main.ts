@@ -15,7 +15,7 @@ import { print, printError } from '../io/output.js';
 import { escapeControls, showText } from '../core/shell.js';
 
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(packageDir(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function listTargets(json: boolean): string {

@@ -33,22 +33,26 @@ export const templateLimits = {
   tags: 5000,
 } as const;
 
-/** The package's root: the nearest folder up from this module holding templates/ (from any file in dist/, or from generators/core/). */
-function packageRoot(): string {
+/**
+ * The installed package's folder (package.json, templates/, dist/): the nearest
+ * folder up from this module holding templates/ (from any file in dist/, or
+ * from generators/core/). Looked for on first use, never at import: rendering
+ * from a precompiled table never touches the disk.
+ */
+let foundPackageDir: string | undefined;
+export function packageDir(): string {
+  if (foundPackageDir !== undefined) return foundPackageDir;
   let dir = import.meta.dirname;
   while (!existsSync(join(dir, 'templates')) || !existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error('render: cannot find the templates folder of create-freestanding');
     dir = parent;
   }
-  return dir;
+  return (foundPackageDir = dir);
 }
 
-/** The installed package's folder (package.json, templates/, dist/). */
-export const packageDir = packageRoot();
-
 /** templates/ at the package's root: compiled at run time from the sources, a starting point for authors. */
-export const templatesDir = join(packageDir, 'templates');
+export const templatesDir = (): string => join(packageDir(), 'templates');
 
 /** Same options as scripts/precompile-templates.js, so precompiled and run-time compiled templates render alike. */
 const compileOptions = { noEscape: true, strict: true };
@@ -183,7 +187,7 @@ export function refusePrototypePaths(node: unknown): void {
 function compile(text: string): (context: object, options?: object) => string {
   if (!compiler) {
     const require = process.getBuiltinModule('node:module').createRequire(import.meta.filename);
-    const handlebars = (bundledTemplates ? require(join(packageDir, 'dist', 'handlebars-compiler.cjs')).default : require('handlebars')) as typeof import('handlebars');
+    const handlebars = (bundledTemplates ? require(join(packageDir(), 'dist', 'handlebars-compiler.cjs')).default : require('handlebars')) as typeof import('handlebars');
     const env = handlebars.create();
     restrictHelpers(env as unknown as typeof HandlebarsRuntime);
     compiler = (source) => {
@@ -275,9 +279,9 @@ export interface TemplateReader {
 function builtInReader(table: Record<string, BuiltInTemplate> | undefined): { read: (source: string) => TemplateSource; paths: () => Set<string> } {
   if (!table) {
     return {
-      read: (source) => ({ text: readFileSync(join(templatesDir, source), 'utf8'), label: `templates/${source}`, source }),
+      read: (source) => ({ text: readFileSync(join(templatesDir(), source), 'utf8'), label: `templates/${source}`, source }),
       // templates/course/ is the course command's, read by it from disk; projects are rendered from the rest.
-      paths: () => new Set(filesUnder(templatesDir).filter((path) => !path.startsWith('course/'))),
+      paths: () => new Set(filesUnder(templatesDir()).filter((path) => !path.startsWith('course/'))),
     };
   }
   const precompiled = new Map<string, (context: RenderContext, options?: object) => string>();

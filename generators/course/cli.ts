@@ -200,7 +200,7 @@ async function runInit(argv: string[]): Promise<number> {
   if (values.help) { print(courseUsage); return 0; }
   if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('course init takes one directory: create-freestanding course init <directory>');
   const directory = positionals[0];
-  const files = builtInCourseFiles(builtInCourseDir);
+  const files = builtInCourseFiles(builtInCourseDir());
   const written = await initCourse(directory, files, values.force as boolean, Date.now() - process.uptime() * 1000);
   if (values.json) print(JSON.stringify({ ok: true, created: true, directory: resolve(directory), files: written }, null, 2));
   else {

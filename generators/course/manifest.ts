@@ -78,7 +78,8 @@ export interface Course {
   manifestPath: string;
 }
 
-export const builtInCourseDir = join(templatesDir, 'course');
+/** The built-in course's folder in the installed package. */
+export const builtInCourseDir = (): string => join(templatesDir(), 'course');
 
 type Table = Record<string, unknown>;
 
@@ -219,7 +220,7 @@ function courseFolder(flag: string, value: string): string {
 
 /** Reads course.toml from the overlay (if it has one) or the course folder. */
 export function loadCourse(options: { from?: string; templates?: string }): Course {
-  const base = options.from !== undefined ? courseFolder('from', options.from) : builtInCourseDir;
+  const base = options.from !== undefined ? courseFolder('from', options.from) : builtInCourseDir();
   const roots = [base];
   if (options.templates !== undefined) roots.unshift(courseFolder('templates', options.templates));
   for (const root of roots) {

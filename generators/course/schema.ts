@@ -37,12 +37,12 @@ const keywords = new Set(['$schema', '$id', '$ref', 'title', 'description', 'def
 export type SchemaPath = (string | number)[];
 export interface SchemaError { path: SchemaPath; message: string }
 
-export const courseSchemaPath = join(templatesDir, 'course', 'course.schema.json');
+export const courseSchemaPath = (): string => join(templatesDir(), 'course', 'course.schema.json');
 
 let loaded: Schema | undefined;
 /** The tool's own schema (never an author's copy: a course folder is data). */
 export function courseSchema(): Schema {
-  loaded ??= JSON.parse(readFileSync(courseSchemaPath, 'utf8')) as Schema;
+  loaded ??= JSON.parse(readFileSync(courseSchemaPath(), 'utf8')) as Schema;
   return loaded;
 }
 

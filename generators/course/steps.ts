@@ -164,7 +164,7 @@ function overlayAdditions(course: Course): Map<string, { path: string; text: str
 /** The built-in course's step README template (the tool's own file, not an author's). */
 function defaultReadme(): { path: string; text: string } {
   const path = 'files/README.md.hbs';
-  return { path, text: readInside(builtInCourseDir, path, 'the built-in course\'s README template')!.text };
+  return { path, text: readInside(builtInCourseDir(), path, 'the built-in course\'s README template')!.text };
 }
 
 /** Every step of the course for these answers, rendered. */
@@ -173,7 +173,7 @@ export function renderSteps(course: Course, answers: CourseAnswers): StepState[]
   const states: StepState[] = [];
   // A course without a readme of its own gets the built-in course's: command, change, outcome, check.
   const readmeTemplate = course.readme ? { ...readCourseTemplate(course, course.readme), path: course.readme } : defaultReadme();
-  const from = course.roots.at(-1) === builtInCourseDir ? null : course.roots.at(-1)!;
+  const from = course.roots.at(-1) === builtInCourseDir() ? null : course.roots.at(-1)!;
   const added = overlayAdditions(course);
   const check = checkCommand(from);
   specs.forEach((spec, index) => {

@@ -131,7 +131,7 @@ function recordingsFolder(course: Course, options: VerifyOptions): string {
   }
   const root = course.roots.at(-1)!;
   if (options.record) {
-    if (root === builtInCourseDir) throw new UsageError('--record writes recordings into a course folder of yours, never into the installed package: pass --from <dir> (create-freestanding course init <dir> makes an editable copy) or --out <dir>');
+    if (root === builtInCourseDir()) throw new UsageError('--record writes recordings into a course folder of yours, never into the installed package: pass --from <dir> (create-freestanding course init <dir> makes an editable copy) or --out <dir>');
     refuseInPackage(root, '--from');
   }
   const found = lstatInside(root, 'recorded', 'recorded/');
@@ -147,11 +147,11 @@ function recordingsFolder(course: Course, options: VerifyOptions): string {
  * --from templates/course.
  */
 function refuseInPackage(dir: string, flag: string): void {
-  if (existsSync(join(packageDir, '.git'))) return;
+  if (existsSync(join(packageDir(), '.git'))) return;
   let existing = dir;
   while (!existsSync(existing)) existing = dirname(existing);
   const real = join(realpathSync.native(existing), relative(existing, dir));
-  if (isInside(realpathSync.native(packageDir), real)) {
+  if (isInside(realpathSync.native(packageDir()), real)) {
     throw new UsageError(`${flag} ${showPath(dir)} is inside the installed package, which create-freestanding never writes to; record into a copy of your own (create-freestanding course init <dir>)`);
   }
 }
