@@ -82,6 +82,22 @@ export interface CargoRun extends BuildOutput {
   exitCode: number;
 }
 
+const groups = process.platform !== 'win32';
+const running = new Set<ReturnType<typeof execa>>();
+let stopOnExit = false;
+
+/** Ends every cargo still running, with everything it started; its run then resolves as a failed build. */
+export function stopCargo(): void {
+  for (const child of running) {
+    try {
+      if (groups && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      else child.kill();
+    } catch {
+      // Already gone (ESRCH): it ended between its exit and our bookkeeping.
+    }
+  }
+}
+
 /** Runs a step's `cargo …` command with JSON diagnostics, for a target and linker. */
 export async function runCargo(command: string, options: {
   cwd: string; cargo: string; targetDir: string; triple?: string; extra?: string[]; noRun?: boolean; env?: Record<string, string>;
@@ -96,10 +112,20 @@ export async function runCargo(command: string, options: {
   if (options.triple && !ours.includes('--target')) added.push('--target', options.triple);
   if (options.noRun && subcommand === 'test') added.push('--no-run');
   const argv = [subcommand, ...added, ...(options.extra ?? []), ...ours, ...theirs];
-  const result = await execa(options.cargo, argv, {
+  const child = execa(options.cargo, argv, {
     cwd: options.cwd, reject: false, timeout: 600_000,
+    // Its own process group, so stopCargo ends rustc, build scripts and linkers with it (execa's own
+    // cleanup ends cargo alone, and a build script it started kept running). Not on Windows: no groups.
+    detached: groups,
     env: { CARGO_TARGET_DIR: options.targetDir, CARGO_TERM_COLOR: 'never', ...options.env },
   });
+  running.add(child);
+  if (!stopOnExit) {
+    stopOnExit = true;
+    // Every way out (a signal's exit 130, q in check --watch, an error) passes here, synchronously.
+    process.on('exit', stopCargo);
+  }
+  const result = await child.finally(() => running.delete(child));
   const output = parseCargoOutput(String(result.stdout), String(result.stderr), result.exitCode ?? 1);
   return { ...output, argv: [options.cargo, ...argv], exitCode: result.exitCode ?? 1 };
 }

@@ -10,6 +10,7 @@ import { CancelledError, UsageError } from '../core/errors.js';
 import { thisOs } from './cargo.js';
 import { checkCrate, formatCheck, readStepMarker } from './check.js';
 import { stepMarkerPath } from './steps.js';
+import { watchCrate } from './watch.js';
 import { showPath } from '../io/fs-errors.js';
 import { builtInCourseFiles, emitCourse, emitModes, folderFiles, checkDestination, initCourse, type EmitMode } from './emit.js';
 import { builtInCourseDir, courseOses, courseSubcommands, loadCourse, type CourseOs } from './manifest.js';
@@ -20,7 +21,7 @@ import { print, printError } from '../io/output.js';
 export const courseUsage = `Usage: create-freestanding course [directory] [options]
        create-freestanding course init <directory> [-f] [--json]
        create-freestanding course verify [options]
-       create-freestanding check [crate directory] [--from <dir>] [--json]
+       create-freestanding check [crate directory] [--from <dir>] [--json | --watch | --manual]
 
 course: write "A Freestanding Rust Binary" step by step, each step a complete cargo project
   --os <os>            linux | windows | macos: whose link steps (default: this OS)
@@ -53,7 +54,11 @@ check: build your crate and say which step of the course it is at. In a step fol
   cargo test --no-run (cargo check too, for a course with cargo check steps), never the program. A cargo build runs code of the crate, though:
   its build scripts (build.rs) and procedural macros, its dependencies' too, and a linker or
   rustc its .cargo/config.toml names; rustc wrappers (RUSTC_WRAPPER, build.rustc-wrapper)
-  are switched off. Check only a crate you would build yourself.`;
+  are switched off. Check only a crate you would build yourself.
+  --watch              check again after each save in the crate (target/ and .git/ aside);
+                       Enter checks now, q quits, Ctrl-C stops (exit 130)
+  --manual             the same loop without watching files (where saves are not seen):
+                       check again on Enter, q quits`;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -174,8 +179,13 @@ async function runVerify(argv: string[]): Promise<number> {
 }
 
 async function runCheck(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { from: { type: 'string' }, templates: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const { values, positionals } = parse(argv, {
+    from: { type: 'string' }, templates: { type: 'string' }, json: { type: 'boolean', default: false },
+    watch: { type: 'boolean', default: false }, manual: { type: 'boolean', default: false },
+  });
   if (values.help) { print(courseUsage); return 0; }
+  const loop = values.watch || values.manual;
+  if (loop && values.json) throw new UsageError(`--${values.watch ? 'watch' : 'manual'} prints each check as text, not JSON: drop --json (or run check --json after each change)`);
   if (positionals.length > 1) throw new UsageError(`expected one crate directory, got ${positionals.length}`);
   const crate = positionals[0] ?? '.';
   // An emitted step names its course: an author's course is found with no --from (a flag wins over it).
@@ -190,6 +200,10 @@ async function runCheck(argv: string[]): Promise<number> {
     }
   }
   const course = loadCourse({ from, templates: values.templates as string | undefined });
+  if (loop) {
+    const log = (line: string) => printError(`check: ${line}`);
+    return watchCrate(resolve(crate), { manual: values.manual as boolean, check: async () => formatCheck(await checkCrate(course, crate, log, marker)) });
+  }
   const result = await checkCrate(course, crate, values.json ? () => {} : (line) => printError(`check: ${line}`), marker);
   print(values.json ? JSON.stringify(result, null, 2) : formatCheck(result));
   return result.final ? 0 : 1;
