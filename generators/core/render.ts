@@ -50,6 +50,11 @@ export const packageDir = packageRoot();
 /** templates/ at the package's root: compiled at run time from the sources, a starting point for authors. */
 export const templatesDir = join(packageDir, 'templates');
 
+/** This package's version, from its package.json: what `--version` prints and what a course's workflow pins. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Same options as scripts/precompile-templates.js, so precompiled and run-time compiled templates render alike. */
 const compileOptions = { noEscape: true, strict: true };
 
