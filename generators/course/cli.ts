@@ -43,6 +43,8 @@ course verify: build every step with the cargo on PATH and check what the compil
                        (with --from; the installed package is never written: record a copy
                        made by course init, or give --out)
   --out <dir>          save and compare recordings there instead (--record-dir: the same)
+  --strict             a step whose output differs from its recording does not match (exit 1):
+                       the steps' READMEs quote the recordings (a course's CI runs with it)
   --json               the results as JSON (ok, notBuilt, steps)
   Exit status: 0 every step built matches, 1 a step does not match (or a usage error),
   3 none mismatched but some steps could not be built here ("not built: needs …")
@@ -147,7 +149,7 @@ async function runCourse(argv: string[]): Promise<number> {
 async function runVerify(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     ...courseSource, linker: { type: 'string' }, cargo: { type: 'string' }, target: { type: 'string' },
-    step: { type: 'string', multiple: true }, record: { type: 'boolean', default: false }, out: { type: 'string' }, 'record-dir': { type: 'string' }, name: { type: 'string' },
+    step: { type: 'string', multiple: true }, record: { type: 'boolean', default: false }, strict: { type: 'boolean', default: false }, out: { type: 'string' }, 'record-dir': { type: 'string' }, name: { type: 'string' },
   });
   if (values.help) { print(courseUsage); return 0; }
   if (positionals.length > 0) throw new UsageError(`course verify takes no directory (got "${positionals[0]}"); use --from <dir> for your own course`);
@@ -164,6 +166,7 @@ async function runVerify(argv: string[]): Promise<number> {
     crossCargo: typeof values.cargo === 'string' && values.cargo.includes('/') ? resolve(values.cargo) : values.cargo as string | undefined,
     triple: values.target as string | undefined,
     record: values.record as boolean,
+    strict: values.strict as boolean,
     recordDir: (values.out ?? values['record-dir']) as string | undefined,
     only,
   }, (line) => printError(`verify: ${line}`));
