@@ -281,8 +281,8 @@ function builtInReader(table: Record<string, BuiltInTemplate> | undefined): { re
   if (!table) {
     return {
       read: (source) => ({ text: readFileSync(join(templatesDir, source), 'utf8'), label: `templates/${source}`, source }),
-      // templates/course/ is the course command's, read by it from disk; projects are rendered from the rest.
-      paths: () => new Set(filesUnder(templatesDir).filter((path) => !path.startsWith('course/'))),
+      // templates/course/ and course-ci/ are the course command's, read by it from disk; projects are rendered from the rest.
+      paths: () => new Set(filesUnder(templatesDir).filter((path) => !/^course(-ci)?\//.test(path))),
     };
   }
   const precompiled = new Map<string, (context: RenderContext, options?: object) => string>();
