@@ -3,8 +3,8 @@
  * `.hbs` files precompiled by Handlebars' own precompiler (with the options
  * generators/core/render.ts compiles with), other files as their text. The
  * build bundles it in place of generators/core/built-in-templates.ts, so a
- * scaffold neither parses a template nor reads a file. templates/course/ is
- * not in it: the course command reads its files from disk.
+ * scaffold neither parses a template nor reads a file. templates/course/ and
+ * templates/course-ci/ are not in it: the course command reads them from disk.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -33,7 +33,7 @@ function filesUnder(root, dir = root) {
 }
 
 export function precompiledTemplatesModule(templatesDir) {
-  const entries = filesUnder(templatesDir).filter((path) => !path.startsWith('course/')).map((path) => {
+  const entries = filesUnder(templatesDir).filter((path) => !/^course(-ci)?\//.test(path)).map((path) => {
     const text = readFileSync(join(templatesDir, path), 'utf8');
     if (path.endsWith('.hbs')) refusePrototypePaths(Handlebars.parse(text), path);
     const value = path.endsWith('.hbs')

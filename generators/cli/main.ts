@@ -3,20 +3,14 @@
  * result in words or JSON. Every expected failure ends as one line on stderr
  * and a non-zero exit status. Nothing runs at import but `run()` at the end.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { boards, catalogue, describeBoard, describeTarget } from '../core/catalogue.js';
-import { packageDir } from '../core/render.js';
+import { packageVersion } from '../core/render.js';
 import type { ScaffoldResult } from '../scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
 import { runCommand } from './run.js';
 import { print, printError } from '../io/output.js';
 import { escapeControls, showText } from '../core/shell.js';
-
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageDir(), 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 function listTargets(json: boolean): string {
   if (json) return JSON.stringify(catalogue.map(describeTarget), null, 2);

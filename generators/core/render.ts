@@ -54,6 +54,11 @@ export function packageDir(): string {
 /** templates/ at the package's root: compiled at run time from the sources, a starting point for authors. */
 export const templatesDir = (): string => join(packageDir(), 'templates');
 
+/** This package's version, from its package.json: what `--version` prints and what a course's workflow pins. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageDir(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Same options as scripts/precompile-templates.js, so precompiled and run-time compiled templates render alike. */
 const compileOptions = { noEscape: true, strict: true };
 
@@ -280,8 +285,8 @@ function builtInReader(table: Record<string, BuiltInTemplate> | undefined): { re
   if (!table) {
     return {
       read: (source) => ({ text: readFileSync(join(templatesDir(), source), 'utf8'), label: `templates/${source}`, source }),
-      // templates/course/ is the course command's, read by it from disk; projects are rendered from the rest.
-      paths: () => new Set(filesUnder(templatesDir()).filter((path) => !path.startsWith('course/'))),
+      // templates/course/ and course-ci/ are the course command's, read by it from disk; projects are rendered from the rest.
+      paths: () => new Set(filesUnder(templatesDir()).filter((path) => !/^course(-ci)?\//.test(path))),
     };
   }
   const precompiled = new Map<string, (context: RenderContext, options?: object) => string>();

@@ -12,10 +12,11 @@ import { checkCrate, formatCheck, readStepMarker } from './check.js';
 import { stepMarkerPath } from './steps.js';
 import { watchCrate } from './watch.js';
 import { showPath } from '../io/fs-errors.js';
-import { builtInCourseFiles, emitCourse, emitModes, folderFiles, checkDestination, initCourse, type EmitMode } from './emit.js';
+import { builtInCourseFiles, emitCourse, emitModes, folderFiles, checkDestination, initCourse, workflowFile, type EmitMode } from './emit.js';
 import { builtInCourseDir, courseOses, courseSubcommands, loadCourse, type CourseOs } from './manifest.js';
 import { renderSteps } from './steps.js';
 import { formatTable, verifyCourse, verifyExitCode } from './verify.js';
+import { courseWorkflow, workflowPath } from './workflow.js';
 import { print, printError } from '../io/output.js';
 
 export const courseUsage = `Usage: create-freestanding course [directory] [options]
@@ -33,7 +34,9 @@ course: write "A Freestanding Rust Binary" step by step, each step a complete ca
   -y, --yes / -f, --force / --dry-run / --json
 course init: copy the built-in course (course.toml, files/, recorded/) into <directory> as
   your own course to edit; it verifies as is: course verify --from <directory>
-  (a folder named init: course ./init)
+  (a folder named init: course ./init). With it, ${workflowPath}: GitHub Actions
+  runs course verify --strict on stable, beta and nightly, on push and daily
+  (--emit git|both of the built-in course writes one into the repository too)
 course verify: build every step with the cargo on PATH and check what the compiler says
   --os, --edition, --from, --templates as above
   --linker <name>      rust-lld | gnu-ld (Linux), lld-link (Windows), ld64.lld (macOS)
@@ -44,6 +47,8 @@ course verify: build every step with the cargo on PATH and check what the compil
                        (with --from; the installed package is never written: record a copy
                        made by course init, or give --out)
   --out <dir>          save and compare recordings there instead (--record-dir: the same)
+  --strict             a step whose output differs from its recording does not match (exit 1):
+                       the steps' READMEs quote the recordings (a course's CI runs with it)
   --json               the results as JSON (ok, notBuilt, steps)
   Exit status: 0 every step built matches, 1 a step does not match (or a usage error),
   3 none mismatched but some steps could not be built here ("not built: needs …")
@@ -127,11 +132,15 @@ async function runCourse(argv: string[]): Promise<number> {
 
   const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
   const states = renderSteps(course, { name, edition, os });
+  // A repository of the built-in course verifies it; an author's course (--from, --templates) is not in the repository, so its folder carries the workflow.
+  const builtIn = course.roots.length === 1 && course.roots[0] === builtInCourseDir();
+  const workflow = builtIn && emit !== 'folders' ? courseWorkflow({ init: false, os }) : undefined;
+  const workflowAt = workflow === undefined ? null : workflowFile(emit)!;
   const summary = { directory, os, edition, name, emit, steps: states.map((state) => ({ number: state.number, id: state.spec.id, slug: state.slug, title: state.spec.title, command: state.spec.command, expect: state.spec.expect })) };
   if (values['dry-run']) {
-    checkDestination(directory, values.force as boolean, course.title, states, emit);
+    checkDestination(directory, values.force as boolean, course.title, states, emit, workflow);
     const files = emit === 'git' ? [] : folderFiles(course.title, states, emit);
-    if (values.json) print(JSON.stringify({ dryRun: true, ...summary, files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })) }, null, 2));
+    if (values.json) print(JSON.stringify({ dryRun: true, ...summary, workflow: workflowAt, files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })) }, null, 2));
     else {
       print(`Would write "${course.title}" (${states.length} steps, ${os}) to ${directory} as ${emit}:`);
       for (const state of states) print(`  ${state.slug}  ${state.spec.command}  (${state.spec.expect})`);
@@ -139,11 +148,17 @@ async function runCourse(argv: string[]): Promise<number> {
     return 0;
   }
   // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.
-  const written = await emitCourse(directory, course.title, states, emit, values.force as boolean, Date.now() - process.uptime() * 1000);
-  if (values.json) print(JSON.stringify({ created: true, ...summary, files: written }, null, 2));
+  const written = await emitCourse(directory, course.title, states, emit, values.force as boolean, Date.now() - process.uptime() * 1000, workflow);
+  if (values.json) print(JSON.stringify({ created: true, ...summary, workflow: workflowAt, files: written }, null, 2));
   else {
     print(`Wrote "${course.title}": ${states.length} steps for ${os} in ${directory} (${emit}).`);
     for (const state of states) print(`  ${emit === 'git' ? `step-${state.slug}` : `steps/${state.slug}`}  ${state.spec.title}`);
+    if (workflowAt) print(`\nCI: ${workflowAt} (committed after the last step) runs course verify --os ${os} --strict on GitHub: stable, beta and nightly, on push and daily.`);
+    else if (emit !== 'folders') {
+      print(values.from !== undefined
+        ? `\nNo CI workflow in the repository: its course is your folder ${showPath(values.from as string)}, and the workflow that verifies it belongs there (${workflowPath}, as course init writes it).`
+        : `\nNo CI workflow in the repository: the course came with your --templates folder, which it does not hold; verify with course verify --templates <dir>.`);
+    }
     print('\nIn your own crate, `create-freestanding check` tells you which step you are at.');
   }
   return 0;
@@ -152,7 +167,7 @@ async function runCourse(argv: string[]): Promise<number> {
 async function runVerify(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     ...courseSource, linker: { type: 'string' }, cargo: { type: 'string' }, target: { type: 'string' },
-    step: { type: 'string', multiple: true }, record: { type: 'boolean', default: false }, out: { type: 'string' }, 'record-dir': { type: 'string' }, name: { type: 'string' },
+    step: { type: 'string', multiple: true }, record: { type: 'boolean', default: false }, strict: { type: 'boolean', default: false }, out: { type: 'string' }, 'record-dir': { type: 'string' }, name: { type: 'string' },
   });
   if (values.help) { print(courseUsage); return 0; }
   if (positionals.length > 0) throw new UsageError(`course verify takes no directory (got "${positionals[0]}"); use --from <dir> for your own course`);
@@ -169,6 +184,7 @@ async function runVerify(argv: string[]): Promise<number> {
     crossCargo: typeof values.cargo === 'string' && values.cargo.includes('/') ? resolve(values.cargo) : values.cargo as string | undefined,
     triple: values.target as string | undefined,
     record: values.record as boolean,
+    strict: values.strict as boolean,
     recordDir: (values.out ?? values['record-dir']) as string | undefined,
     only,
   }, (line) => printError(`verify: ${line}`));
@@ -214,12 +230,13 @@ async function runInit(argv: string[]): Promise<number> {
   if (values.help) { print(courseUsage); return 0; }
   if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('course init takes one directory: create-freestanding course init <directory>');
   const directory = positionals[0];
-  const files = builtInCourseFiles(builtInCourseDir());
+  const files = [...builtInCourseFiles(builtInCourseDir()), { path: workflowPath, contents: courseWorkflow({ init: true }) }];
   const written = await initCourse(directory, files, values.force as boolean, Date.now() - process.uptime() * 1000);
   if (values.json) print(JSON.stringify({ ok: true, created: true, directory: resolve(directory), files: written }, null, 2));
   else {
     print(`Wrote an editable copy of the built-in course to ${directory} (${written.length} files).`);
     print(`Check it still builds as recorded: create-freestanding course verify --from ${directory}`);
+    print(`On GitHub, with the folder as a repository's root, ${workflowPath} does that on stable, beta and nightly, on every push and daily.`);
     print(`Write it out for students: create-freestanding course <dir> --from ${directory}`);
   }
   return 0;

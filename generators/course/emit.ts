@@ -10,6 +10,12 @@
  * built first in a folder of this user's private state folder (io/state.ts),
  * read back as data and written with the rest; an existing repository is
  * never merged into (refused with or without --force).
+ *
+ * A repository of the built-in course gets its CI workflow (workflow.ts) in
+ * one more commit on main after the last step, untagged: each tag's tree is
+ * still exactly its step, and GitHub reads the workflow from main. It goes
+ * where the repository is: the root (git) or repo/ (both), never into
+ * steps/ (GitHub reads workflows only from a repository's root).
  */
 import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +30,7 @@ import { InterruptedError, type Interruption } from '../io/signals.js';
 import { makeFolders, writeExclusive } from '../io/staging.js';
 import { stateFolder } from '../io/state.js';
 import { checkCommand, stepMarkerPath, type StepState } from './steps.js';
+import { workflowPath, workflowToolchains } from './workflow.js';
 
 export const emitModes = ['folders', 'git', 'both'] as const;
 export type EmitMode = (typeof emitModes)[number];
@@ -53,15 +60,20 @@ export function folderFiles(title: string, states: StepState[], mode: EmitMode):
   return [{ path: 'README.md', contents: overview(title, states, mode) }, ...files];
 }
 
+/** Where a mode puts the workflow: at its repository's root; folders have no repository. */
+export function workflowFile(mode: EmitMode): string | undefined {
+  return mode === 'git' ? workflowPath : mode === 'both' ? `repo/${workflowPath}` : undefined;
+}
+
 /** What a mode puts in the destination before its history: the files, and the folder the repository fills (which must be new). */
-function plan(title: string, states: StepState[], mode: EmitMode): { files: PlannedFile[]; repository?: string } {
-  if (mode === 'git') return { files: stepFiles(states.at(-1)!), repository: '.git' };
+function plan(title: string, states: StepState[], mode: EmitMode, workflow?: string): { files: PlannedFile[]; repository?: string } {
+  if (mode === 'git') return { files: [...stepFiles(states.at(-1)!), ...(workflow === undefined ? [] : [{ path: workflowPath, contents: workflow }])], repository: '.git' };
   return { files: folderFiles(title, states, mode), repository: mode === 'both' ? 'repo' : undefined };
 }
 
 /** The checks a dry run makes: those the write makes, before its lock. */
-export function checkDestination(directory: string, force: boolean, title: string, states: StepState[], mode: EmitMode): void {
-  const planned = plan(title, states, mode);
+export function checkDestination(directory: string, force: boolean, title: string, states: StepState[], mode: EmitMode, workflow?: string): void {
+  const planned = plan(title, states, mode, workflow);
   checkIoDestination(directory, planned.files, force, undefined, planned.repository);
 }
 
@@ -103,8 +115,8 @@ async function git(cwd: string, args: string[], interruption: Interruption): Pro
   return String(result.stdout);
 }
 
-/** A git history of the steps in `repo` (a new folder): step N's tree is exactly step N's files. */
-async function writeGit(repo: string, states: StepState[], interruption: Interruption): Promise<void> {
+/** A git history of the steps in `repo` (a new folder): step N's tree is exactly step N's files; then the workflow's commit, if any. */
+async function writeGit(repo: string, states: StepState[], interruption: Interruption, workflow?: string): Promise<void> {
   mkdirSync(repo);
   // --template= : no hooks or config copied from a template folder.
   await git(repo, ['init', '--quiet', '--template=', '--initial-branch=main'], interruption);
@@ -120,6 +132,12 @@ async function writeGit(repo: string, states: StepState[], interruption: Interru
     await git(repo, ['commit', '--quiet', '--no-verify', '--allow-empty', '-m', `Step ${state.number}: ${state.spec.title}`, ...(state.spec.why ? ['-m', state.spec.why] : [])], interruption);
     await git(repo, ['tag', `step-${state.slug}`], interruption);
   }
+  if (workflow === undefined) return;
+  makeFolders(repo, workflowPath.split('/').slice(0, -1).join('/'));
+  writeExclusive(join(repo, workflowPath), workflow);
+  await git(repo, ['add', '--all'], interruption);
+  await git(repo, ['commit', '--quiet', '--no-verify', '-m', `CI: course verify on ${workflowToolchains.join(', ')}`,
+    '-m', `${workflowPath} verifies the course these steps were written from, on every push, every day and by hand. Not a step: the tags are the steps.`], interruption);
 }
 
 // --- The history, built in the private folder -----------------------------
@@ -162,14 +180,14 @@ function readTree(root: string, prefix: string): RenderedFile[] {
 }
 
 /** The repository of the steps (its work tree is the last step) as files under `prefix`. */
-async function historyFiles(states: StepState[], prefix: string, interruption: Interruption): Promise<RenderedFile[]> {
+async function historyFiles(states: StepState[], prefix: string, interruption: Interruption, workflow?: string): Promise<RenderedFile[]> {
   const state = stateFolder();
   sweepBuilds(state);
   const build = join(state, `course-git-${process.pid}-${randomHex(8)}`);
   mkdirSync(build, { mode: 0o700 });
   try {
     const repo = join(build, 'repo');
-    await writeGit(repo, states, interruption);
+    await writeGit(repo, states, interruption, workflow);
     return readTree(repo, prefix);
   } finally {
     rmSync(build, { recursive: true, force: true });
@@ -181,10 +199,11 @@ async function historyFiles(states: StepState[], prefix: string, interruption: I
 /**
  * Writes the course through the write path; returns the paths written, the
  * repository named as one entry. `startedAt`: when the run began (another run
- * that finished writing there since wins).
+ * that finished writing there since wins). `workflow`: the repository's CI
+ * workflow (workflow.ts), committed after the steps; folders get none.
  */
-export async function emitCourse(directory: string, title: string, states: StepState[], mode: EmitMode, force: boolean, startedAt = Date.now()): Promise<string[]> {
-  const planned = plan(title, states, mode);
+export async function emitCourse(directory: string, title: string, states: StepState[], mode: EmitMode, force: boolean, startedAt = Date.now(), workflow?: string): Promise<string[]> {
+  const planned = plan(title, states, mode, workflow);
   // Refused now, before the history is built, what the write would refuse.
   checkIoDestination(directory, planned.files, force, undefined, planned.repository);
   const { writeProject } = await import('../io/write.js');
@@ -192,11 +211,12 @@ export async function emitCourse(directory: string, title: string, states: StepS
     ? planned.files
     : async (interruption: Interruption) => [
       ...(mode === 'both' ? planned.files : []),
-      ...await historyFiles(states, mode === 'both' ? 'repo/' : '', interruption),
+      ...await historyFiles(states, mode === 'both' ? 'repo/' : '', interruption, workflow),
     ];
   await writeProject(directory, files, force, undefined, startedAt, { repository: planned.repository });
   const written = planned.files.map((file) => file.path);
-  return mode === 'git' ? ['.git', ...written] : mode === 'both' ? [...written, 'repo/.git'] : written;
+  if (mode === 'git') return ['.git', ...written];
+  return mode === 'both' ? [...written, 'repo/.git', ...(workflow === undefined ? [] : [workflowFile(mode)!])] : written;
 }
 
 // --- course init -------------------------------------------------------------

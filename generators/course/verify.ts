@@ -2,7 +2,9 @@
  * `course verify`: every step built by the real compiler. A failing step must
  * show all its declared diagnostics, a passing step must build (and run where
  * it can), no step may be a no-op. --record keeps the normalized output per
- * step and platform; a later run shows the diff when the wording changed.
+ * step and platform; a later run shows the diff when the wording changed
+ * (with --strict that is a mismatch too: the steps' READMEs quote the
+ * recordings, so a course's CI fails when the compiler's words drift).
  */
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -32,6 +34,8 @@ export interface VerifyOptions {
   record: boolean;
   recordDir?: string;
   only?: string[];
+  /** A step whose output differs from its recording does not match. */
+  strict?: boolean;
 }
 
 export interface StepResult {
@@ -51,6 +55,8 @@ export interface StepResult {
   /** Compared with the recording: same, changed (diff below), new, or recorded now. */
   wording: 'same' | 'changed' | 'new' | 'recorded' | '-';
   diff?: string;
+  /** A mismatch only because of --strict: the step gave what course.toml declares, its output differs from the recording. */
+  strictOnly?: boolean;
   unmeasured: string[];
 }
 
@@ -276,7 +282,12 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
       } else {
         wording = 'new';
       }
-      results.push(row({ platform: platformName, expected: expectedText, got, ok, detail, wording, diff, unmeasured }));
+      const strictOnly = options.strict && wording === 'changed' && ok ? true : undefined;
+      if (strictOnly) {
+        ok = false;
+        detail = detail ? `${detail}; its output differs from the recording (--strict)` : 'its output differs from the recording (--strict)';
+      }
+      results.push(row({ platform: platformName, expected: expectedText, got, ok, detail, wording, diff, strictOnly, unmeasured }));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -300,6 +311,8 @@ export function formatTable(results: StepResult[]): string {
   for (const result of results) {
     if (result.needs) out.push(`step ${result.number} ${result.id}: not built: needs ${result.needs}${result.detail ? ` (${result.detail})` : ''}`);
     else if (result.detail) out.push(`step ${result.number} ${result.id}: ${result.detail}`);
+    // The table cuts both at 60 characters: a mismatch shows them whole, what course.toml declares (-) and what the compiler gave (+).
+    if (result.status === 'mismatch' && !result.strictOnly) out.push(`step ${result.number} ${result.id}: expected (-) and got (+):\n-${result.expected}\n+${result.got}`);
     if (result.diff) out.push(`step ${result.number} ${result.id}: the compiler's wording changed since it was recorded:\n${result.diff}`);
     for (const note of result.unmeasured) out.push(`step ${result.number} ${result.id}: not measured here: ${note}`);
   }

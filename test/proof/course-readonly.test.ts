@@ -70,7 +70,10 @@ describe('a read-only installed package', () => {
     expect(dry.exitCode, dry.stderr).toBe(0);
     const init = await run(['course', 'init', 'mine']);
     expect(init.exitCode, init.stderr).toBe(0);
-    expect(readdirSync(join(work.dir, 'mine')).sort()).toEqual(['course.schema.json', 'course.toml', 'files', 'recorded']);
+    expect(readdirSync(join(work.dir, 'mine')).sort()).toEqual(['.github', 'course.schema.json', 'course.toml', 'files', 'recorded']);
+    // The course's CI workflow, rendered from the package's templates/course-ci/, here and in the repository of --emit both.
+    expect(readdirSync(join(work.dir, 'mine', '.github', 'workflows'))).toEqual(['course.yml']);
+    expect(readdirSync(join(work.dir, 'c-both', 'repo', '.github', 'workflows'))).toEqual(['course.yml']);
 
     const verify = await run(['course', 'verify', '--step', 'no-std', '--json']);
     expect(verify.exitCode, verify.stderr).toBe(0);
