@@ -10,28 +10,20 @@ import { basename, resolve } from 'node:path';
 import { checkDirectory, checkName, defaults, expandHome, nameForDirectory, type AnswersInput } from '../core/answers.js';
 import { catalogue, editions, findTarget, templateNames } from '../core/catalogue.js';
 import { ciProviders } from '../core/ci.js';
-import { AnswerError, CancelledError, UsageError } from '../core/errors.js';
+import { AnswerError, UsageError } from '../core/errors.js';
 import { questions, type QuestionSpec } from '../core/questions.js';
 import { checkDestination } from '../io/destination.js';
+import { askChoice, askText } from '../io/prompt.js';
 import { unknownTarget, type CreateOptions } from './args.js';
 import { closest, didYouMean, flagFor } from './words.js';
 
 /** Asks one question, offering `defaultValue`; resolves to the answer. */
 export type Ask = (question: QuestionSpec, defaultValue: string) => Promise<string>;
 
-/** The terminal prompt, loaded on first use. Ctrl-C becomes CancelledError. */
-export const askOnTerminal: Ask = async (question, defaultValue) => {
-  const { input, select } = await import('@inquirer/prompts');
-  try {
-    if (question.choices) {
-      return await select({ message: question.message, choices: question.choices, default: defaultValue });
-    }
-    return await input({ message: question.message, default: defaultValue });
-  } catch (error) {
-    if ((error as Error).name === 'ExitPromptError') throw new CancelledError();
-    throw error;
-  }
-};
+/** The terminal prompt (io/prompt.ts): loaded on first use; Ctrl-C becomes CancelledError. */
+export const askOnTerminal: Ask = (question, defaultValue) => (question.choices
+  ? askChoice(question.message, question.choices, defaultValue)
+  : askText(question.message, defaultValue));
 
 export interface AnswerSources {
   /** Whether stdin and stdout are a terminal; asked only when an answer is missing or wrong and --yes is not given. */

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { editions } from '../core/catalogue.js';
 import { checkName, nameForDirectory } from '../core/answers.js';
-import { CancelledError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { thisOs } from './cargo.js';
 import { checkCrate, formatCheck, readStepMarker } from './check.js';
 import { stepMarkerPath } from './steps.js';
@@ -18,6 +18,7 @@ import { renderSteps } from './steps.js';
 import { formatTable, verifyCourse, verifyExitCode } from './verify.js';
 import { courseWorkflow, workflowPath } from './workflow.js';
 import { print, printError } from '../io/output.js';
+import { askChoice, askText } from '../io/prompt.js';
 
 export const courseUsage = `Usage: create-freestanding course [directory] [options]
        create-freestanding course init <directory> [-f] [--json]
@@ -87,25 +88,8 @@ const courseSource = {
   json: { type: 'boolean', default: false },
 } as const;
 
-async function ask<T extends string>(message: string, choices: readonly T[], fallback: T): Promise<T> {
-  const { select } = await import('@inquirer/prompts');
-  try {
-    return await select({ message, choices: choices.map((value) => ({ value, name: value })), default: fallback });
-  } catch (error) {
-    if ((error as Error).name === 'ExitPromptError') throw new CancelledError();
-    throw error;
-  }
-}
-
-async function askText(message: string, fallback?: string): Promise<string> {
-  const { input } = await import('@inquirer/prompts');
-  try {
-    return await input({ message, default: fallback, required: true });
-  } catch (error) {
-    if ((error as Error).name === 'ExitPromptError') throw new CancelledError();
-    throw error;
-  }
-}
+const ask = <T extends string>(message: string, choices: readonly T[], fallback: T): Promise<T> =>
+  askChoice(message, choices.map((value) => ({ value, name: value })), fallback);
 
 async function runCourse(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -121,7 +105,7 @@ async function runCourse(argv: string[]): Promise<number> {
   const edition = oneOf('edition', values.edition as string | undefined, editions) ?? '2024';
   if (directory === undefined) {
     if (!interactive) throw new UsageError('no directory given: create-freestanding course <directory> (or run it on a terminal to be asked)');
-    directory = await askText('Where should the course go?', 'freestanding-course');
+    directory = await askText('Where should the course go?', 'freestanding-course', true);
   }
   if (directory === '') throw new UsageError('the directory must not be an empty string');
   if (os === undefined) os = interactive ? await ask<CourseOs>('Link steps for which OS?', courseOses, thisOs()) : thisOs();
