@@ -45,16 +45,22 @@ const builtInTemplatesModule = join(root, 'generators', 'core', 'built-in-templa
 
 rmSync(dist, { recursive: true, force: true });
 
-/** The stub the sources import is swapped for the precompiled templates. */
-const precompiledTemplates = {
+/**
+ * The stub the sources import is swapped for the precompiled templates; the
+ * course's bundle gets an empty table: it renders only the course's own
+ * templates, read from disk, and carries no second copy of the project's.
+ */
+const templatesModule = (contents) => ({
   name: 'precompiled-templates',
   setup(build) {
     build.onLoad({ filter: /built-in-templates\.ts$/ }, (args) => {
       if (args.path !== builtInTemplatesModule) return undefined;
-      return { contents: precompiledTemplatesModule(join(root, 'templates')), loader: 'js', resolveDir: dirname(args.path) };
+      return { contents: contents(), loader: 'js', resolveDir: dirname(args.path) };
     });
   },
-};
+});
+const precompiledTemplates = templatesModule(() => precompiledTemplatesModule(join(root, 'templates')));
+const noProjectTemplates = templatesModule(() => 'export const builtInTemplates = {};\n');
 
 /**
  * Only the prompts the CLI shows (generators/cli/answers.ts: input, select).
@@ -144,7 +150,7 @@ const cli = await esbuild.build({
 const course = await esbuild.build({
   ...commonJs,
   entryPoints: { course: join(root, 'generators/cli/course-entry.ts') },
-  plugins: [precompiledTemplates, librariesBeside],
+  plugins: [noProjectTemplates, librariesBeside],
 });
 const libraries = await esbuild.build({
   ...commonJs,
