@@ -3,7 +3,7 @@
  * output. Errors are UsageErrors (one line, exit 1), as for the create command.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { editions } from '../core/catalogue.js';
 import { checkName, nameForDirectory } from '../core/answers.js';
 import { UsageError } from '../core/errors.js';
@@ -72,9 +72,12 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
-function parse(argv: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']): { values: Record<string, unknown>; positionals: string[] } {
+const help = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** parseArgs with --help added; its result keeps each option's type (a string, a boolean, a list). */
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...options, help: { type: 'boolean', short: 'h' } } });
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...options, ...help } });
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0].split('. ')[0]}; see create-freestanding course --help`);
   }
@@ -99,10 +102,10 @@ async function runCourse(argv: string[]): Promise<number> {
   if (values.help) { print(courseUsage); return 0; }
   if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')}`);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !values.yes;
-  let directory = positionals[0] as string | undefined;
-  let os = oneOf('os', values.os as string | undefined, courseOses);
-  let emit = oneOf('emit', values.emit as string | undefined, emitModes);
-  const edition = oneOf('edition', values.edition as string | undefined, editions) ?? '2024';
+  let directory: string | undefined = positionals[0];
+  let os = oneOf('os', values.os, courseOses);
+  let emit = oneOf('emit', values.emit, emitModes);
+  const edition = oneOf('edition', values.edition, editions) ?? '2024';
   if (directory === undefined) {
     if (!interactive) throw new UsageError('no directory given: create-freestanding course <directory> (or run it on a terminal to be asked)');
     directory = await askText('Where should the course go?', 'freestanding-course', true);
@@ -110,11 +113,11 @@ async function runCourse(argv: string[]): Promise<number> {
   if (directory === '') throw new UsageError('the directory must not be an empty string');
   if (os === undefined) os = interactive ? await ask<CourseOs>('Link steps for which OS?', courseOses, thisOs()) : thisOs();
   if (emit === undefined) emit = interactive ? await ask<EmitMode>('Write the steps as', emitModes, 'folders') : 'folders';
-  const name = (values.name as string | undefined) ?? nameForDirectory(directory).name;
+  const name = values.name ?? nameForDirectory(directory).name;
   const { problem, suggestion } = checkName(name, os === 'windows');
   if (problem) throw new UsageError(`${problem}; use --name ${suggestion}`);
 
-  const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
+  const course = loadCourse({ from: values.from, templates: values.templates });
   const states = renderSteps(course, { name, edition, os });
   // A repository of the built-in course verifies it; an author's course (--from, --templates) is not in the repository, so its folder carries the workflow.
   const builtIn = course.roots.length === 1 && course.roots[0] === builtInCourseDir();
@@ -122,7 +125,7 @@ async function runCourse(argv: string[]): Promise<number> {
   const workflowAt = workflow === undefined ? null : workflowFile(emit)!;
   const summary = { directory, os, edition, name, emit, steps: states.map((state) => ({ number: state.number, id: state.spec.id, slug: state.slug, title: state.spec.title, command: state.spec.command, expect: state.spec.expect })) };
   if (values['dry-run']) {
-    checkDestination(directory, values.force as boolean, course.title, states, emit, workflow);
+    checkDestination(directory, values.force, course.title, states, emit, workflow);
     const files = emit === 'git' ? [] : folderFiles(course.title, states, emit);
     if (values.json) print(JSON.stringify({ dryRun: true, ...summary, workflow: workflowAt, files: files.map((file) => ({ path: file.path, size: Buffer.byteLength(file.contents) })) }, null, 2));
     else {
@@ -132,7 +135,7 @@ async function runCourse(argv: string[]): Promise<number> {
     return 0;
   }
   // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.
-  const written = await emitCourse(directory, course.title, states, emit, values.force as boolean, Date.now() - process.uptime() * 1000, workflow);
+  const written = await emitCourse(directory, course.title, states, emit, values.force, Date.now() - process.uptime() * 1000, workflow);
   if (values.json) print(JSON.stringify({ created: true, ...summary, workflow: workflowAt, files: written }, null, 2));
   else {
     print(`Wrote "${course.title}": ${states.length} steps for ${os} in ${directory} (${emit}).`);
@@ -140,7 +143,7 @@ async function runCourse(argv: string[]): Promise<number> {
     if (workflowAt) print(`\nCI: ${workflowAt} (committed after the last step) runs course verify --os ${os} --strict on GitHub: stable, beta and nightly, on push and daily.`);
     else if (emit !== 'folders') {
       print(values.from !== undefined
-        ? `\nNo CI workflow in the repository: its course is your folder ${showPath(values.from as string)}, and the workflow that verifies it belongs there (${workflowPath}, as course init writes it).`
+        ? `\nNo CI workflow in the repository: its course is your folder ${showPath(values.from!)}, and the workflow that verifies it belongs there (${workflowPath}, as course init writes it).`
         : `\nNo CI workflow in the repository: the course came with your --templates folder, which it does not hold; verify with course verify --templates <dir>.`);
     }
     print('\nIn your own crate, `create-freestanding check` tells you which step you are at.');
@@ -155,21 +158,21 @@ async function runVerify(argv: string[]): Promise<number> {
   });
   if (values.help) { print(courseUsage); return 0; }
   if (positionals.length > 0) throw new UsageError(`course verify takes no directory (got "${positionals[0]}"); use --from <dir> for your own course`);
-  const course = loadCourse({ from: values.from as string | undefined, templates: values.templates as string | undefined });
-  const only = values.step as string[] | undefined;
+  const course = loadCourse({ from: values.from, templates: values.templates });
+  const only = values.step;
   for (const id of only ?? []) if (!course.steps.some((step) => step.id === id)) throw new UsageError(`--step ${id}: no such step; the course has ${course.steps.map((step) => step.id).join(', ')}`);
-  const json = values.json as boolean;
+  const json = values.json;
   const results = await verifyCourse(course, {
-    os: oneOf('os', values.os as string | undefined, courseOses) ?? thisOs(),
-    edition: oneOf('edition', values.edition as string | undefined, editions) ?? '2024',
-    name: (values.name as string | undefined) ?? 'course_step',
-    linker: values.linker as string | undefined,
+    os: oneOf('os', values.os, courseOses) ?? thisOs(),
+    edition: oneOf('edition', values.edition, editions) ?? '2024',
+    name: values.name ?? 'course_step',
+    linker: values.linker,
     // A path is resolved here: steps build in folders of their own.
-    crossCargo: typeof values.cargo === 'string' && values.cargo.includes('/') ? resolve(values.cargo) : values.cargo as string | undefined,
-    triple: values.target as string | undefined,
-    record: values.record as boolean,
-    strict: values.strict as boolean,
-    recordDir: (values.out ?? values['record-dir']) as string | undefined,
+    crossCargo: typeof values.cargo === 'string' && values.cargo.includes('/') ? resolve(values.cargo) : values.cargo,
+    triple: values.target,
+    record: values.record,
+    strict: values.strict,
+    recordDir: values.out ?? values['record-dir'],
     only,
   }, (line) => printError(`verify: ${line}`));
   const exitCode = verifyExitCode(results);
@@ -190,7 +193,7 @@ async function runCheck(argv: string[]): Promise<number> {
   const crate = positionals[0] ?? '.';
   // An emitted step names its course: an author's course is found with no --from (a flag wins over it).
   const marker = readStepMarker(resolve(crate));
-  let from = values.from as string | undefined;
+  let from = values.from;
   if (from === undefined && values.templates === undefined && marker?.from) {
     from = marker.from;
     try {
@@ -199,10 +202,10 @@ async function runCheck(argv: string[]): Promise<number> {
       throw new UsageError(`this step's marker (${stepMarkerPath}) names the course at ${showPath(from)}, which cannot be read (${(error as Error).message.split(';')[0]}); pass --from <your course folder>`);
     }
   }
-  const course = loadCourse({ from, templates: values.templates as string | undefined });
+  const course = loadCourse({ from, templates: values.templates });
   if (loop) {
     const log = (line: string) => printError(`check: ${line}`);
-    return watchCrate(resolve(crate), { manual: values.manual as boolean, check: async () => formatCheck(await checkCrate(course, crate, log, marker)) });
+    return watchCrate(resolve(crate), { manual: values.manual, check: async () => formatCheck(await checkCrate(course, crate, log, marker)) });
   }
   const result = await checkCrate(course, crate, values.json ? () => {} : (line) => printError(`check: ${line}`), marker);
   print(values.json ? JSON.stringify(result, null, 2) : formatCheck(result));
@@ -215,7 +218,7 @@ async function runInit(argv: string[]): Promise<number> {
   if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('course init takes one directory: create-freestanding course init <directory>');
   const directory = positionals[0];
   const files = [...builtInCourseFiles(builtInCourseDir()), { path: workflowPath, contents: courseWorkflow({ init: true }) }];
-  const written = await initCourse(directory, files, values.force as boolean, Date.now() - process.uptime() * 1000);
+  const written = await initCourse(directory, files, values.force, Date.now() - process.uptime() * 1000);
   if (values.json) print(JSON.stringify({ ok: true, created: true, directory: resolve(directory), files: written }, null, 2));
   else {
     print(`Wrote an editable copy of the built-in course to ${directory} (${written.length} files).`);
