@@ -667,16 +667,18 @@ export interface ProgramTemplate {
   hasLibrary: boolean;
   /** `src/main.rs`'s template in each family's folder. */
   mainFile: string;
+  /** Where a debugger stops first: the Rust `main` the entry code calls, or the entry itself (a template with no `main`). */
+  debugStop: 'main' | 'entry';
 }
 
 export const programTemplates: Record<TemplateName, ProgramTemplate> = {
   hello: {
     name: 'hello', description: 'prints "Hello, world!" and exits 0 where the target can run', summary: 'prints "Hello, world!" and exits 0',
-    exits: true, usesOsModule: true, hasLibrary: true, mainFile: 'main.hello.rs.hbs',
+    exits: true, usesOsModule: true, hasLibrary: true, mainFile: 'main.hello.rs.hbs', debugStop: 'main',
   },
   minimal: {
     name: 'minimal', description: 'the post\'s body: `loop {}`', summary: 'the post\'s loop {}',
-    exits: false, usesOsModule: false, hasLibrary: false, mainFile: 'main.minimal.rs',
+    exits: false, usesOsModule: false, hasLibrary: false, mainFile: 'main.minimal.rs', debugStop: 'entry',
   },
 };
 

@@ -7,10 +7,7 @@
  * catalogue gets its debugger from its `board` (program, machine, cpu, extra
  * arguments); gdb reads the architecture from the ELF, so none is declared.
  */
-import type { Target, TemplateName } from './catalogue.js';
-
-/** What the debugger stops at first: the Rust `main` that the entry code calls, or (minimal has none) the entry itself. */
-const stopAt: Record<TemplateName, 'main' | 'entry'> = { hello: 'main', minimal: 'entry' };
+import { programTemplates, type Target, type TemplateName } from './catalogue.js';
 
 /** QEMU's gdb server port with `-s` (short for `-gdb tcp::1234`). */
 export const gdbPort = 1234;
@@ -51,9 +48,9 @@ export function debuggerFor(target: Target, packageName: string, template: Templ
   const entry = target.proofs[0]?.inspect.entrySymbol;
   const main = `${binaryCrateName(packageName)}::main`;
   // x86_64's minimal has a `main` too, but what runs first is the entry, whatever the family.
-  const breakAt = stopAt[template] === 'main' ? main : entry;
+  const breakAt = programTemplates[template].debugStop === 'main' ? main : entry;
   if (!breakAt) return undefined;
-  const breakAtWords = stopAt[template] === 'main'
+  const breakAtWords = programTemplates[template].debugStop === 'main'
     ? `\`${main}\`, the Rust \`main\` in \`src/main.rs\` that the entry code (\`${entry}\`) calls`
     : `\`${breakAt}\`, the entry point in \`src/main.rs\` (this template has no \`main\`)`;
   if (target.kind === 'bare-metal') {
