@@ -73,7 +73,8 @@ and print the command that fixes each missing piece.
 course: write "A Freestanding Rust Binary" as steps, each a cargo project; course verify builds them.
 check: say which step of the course your crate is at, and what comes next.`;
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+/** A flag's value among `allowed` (undefined when not given); else one line naming the choices and the closest. */
+export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")${didYouMean(closest(value, allowed))}`);

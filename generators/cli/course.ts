@@ -7,18 +7,19 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { editions } from '../core/catalogue.js';
 import { checkName, nameForDirectory } from '../core/answers.js';
 import { UsageError } from '../core/errors.js';
-import { thisOs } from './cargo.js';
-import { checkCrate, formatCheck, readStepMarker } from './check.js';
-import { stepMarkerPath } from './steps.js';
-import { watchCrate } from './watch.js';
+import { thisOs } from '../course/cargo.js';
+import { checkCrate, formatCheck, readStepMarker } from '../course/check.js';
+import { stepMarkerPath } from '../course/steps.js';
+import { watchCrate } from '../course/watch.js';
 import { showPath } from '../io/fs-errors.js';
-import { builtInCourseFiles, emitCourse, emitModes, folderFiles, checkDestination, initCourse, workflowFile, type EmitMode } from './emit.js';
-import { builtInCourseDir, courseOses, courseSubcommands, loadCourse, type CourseOs } from './manifest.js';
-import { renderSteps } from './steps.js';
-import { formatTable, verifyCourse, verifyExitCode } from './verify.js';
-import { courseWorkflow, workflowPath } from './workflow.js';
+import { builtInCourseFiles, emitCourse, emitModes, folderFiles, checkDestination, initCourse, workflowFile, type EmitMode } from '../course/emit.js';
+import { builtInCourseDir, courseOses, courseSubcommands, loadCourse, type CourseOs } from '../course/manifest.js';
+import { renderSteps } from '../course/steps.js';
+import { formatTable, verifyCourse, verifyExitCode } from '../course/verify.js';
+import { courseWorkflow, workflowPath } from '../course/workflow.js';
 import { print, printError } from '../io/output.js';
 import { askChoice, askText } from '../io/prompt.js';
+import { oneOf } from './args.js';
 
 export const courseUsage = `Usage: create-freestanding course [directory] [options]
        create-freestanding course init <directory> [-f] [--json]
@@ -66,11 +67,6 @@ check: build your crate and say which step of the course it is at. In a step fol
   --manual             the same loop without watching files (where saves are not seen):
                        check again on Enter, q quits`;
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
-}
 
 const help = { help: { type: 'boolean', short: 'h' } } as const;
 
