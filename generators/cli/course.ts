@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { editions } from '../core/catalogue.js';
-import { checkName, nameForDirectory } from '../core/answers.js';
+import { checkName, defaults, nameForDirectory } from '../core/answers.js';
 import { UsageError } from '../core/errors.js';
 import { thisOs } from '../course/cargo.js';
 import { checkCrate, formatCheck, readStepMarker } from '../course/check.js';
@@ -28,7 +28,7 @@ export const courseUsage = `Usage: create-freestanding course [directory] [optio
 
 course: write "A Freestanding Rust Binary" step by step, each step a complete cargo project
   --os <os>            linux | windows | macos: whose link steps (default: this OS)
-  --edition <year>     ${editions.join(' | ')} (default 2024)
+  --edition <year>     ${editions.join(' | ')} (default ${defaults.edition})
   --name <crate>       crate name of every step (default: from the directory)
   --emit <how>         folders (steps/NN-id/) | git (a commit and a tag step-NN-id per step) | both (default folders)
   --from <dir>         your own course: a folder with a course.toml and its templates
@@ -101,7 +101,7 @@ async function runCourse(argv: string[]): Promise<number> {
   let directory: string | undefined = positionals[0];
   let os = oneOf('os', values.os, courseOses);
   let emit = oneOf('emit', values.emit, emitModes);
-  const edition = oneOf('edition', values.edition, editions) ?? '2024';
+  const edition = oneOf('edition', values.edition, editions) ?? defaults.edition;
   if (directory === undefined) {
     if (!interactive) throw new UsageError('no directory given: create-freestanding course <directory> (or run it on a terminal to be asked)');
     directory = await askText('Where should the course go?', 'freestanding-course', true);
@@ -160,7 +160,7 @@ async function runVerify(argv: string[]): Promise<number> {
   const json = values.json;
   const results = await verifyCourse(course, {
     os: oneOf('os', values.os, courseOses) ?? thisOs(),
-    edition: oneOf('edition', values.edition, editions) ?? '2024',
+    edition: oneOf('edition', values.edition, editions) ?? defaults.edition,
     name: values.name ?? 'course_step',
     linker: values.linker,
     // A path is resolved here: steps build in folders of their own.

@@ -2,11 +2,10 @@
  * Running a step's command: which cargo, for which target and linker, with
  * --message-format=json, and what this machine's toolchain is.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { hostOses, hostOsOfPlatform } from '../core/catalogue.js';
 import { UsageError } from '../core/errors.js';
+import { hasCore as sysrootHasCore } from '../io/sysroot.js';
 import { parseCargoOutput, type BuildOutput } from './diagnostics.js';
 import type { CourseOs } from './manifest.js';
 import { splitCommand } from './command.js';
@@ -48,9 +47,7 @@ export async function describeCrossCargo(cargo: string, host: Toolchain): Promis
 
 /** Is `core` for this target installed in the toolchain's sysroot? */
 export function hasCore(toolchain: Toolchain, target: string): boolean {
-  if (!toolchain.sysroot) return false;
-  const lib = join(toolchain.sysroot, 'lib', 'rustlib', target, 'lib');
-  return existsSync(lib) && readdirSync(lib).some((file) => file.startsWith('libcore-'));
+  return toolchain.sysroot !== undefined && sysrootHasCore(toolchain.sysroot, target);
 }
 
 /** The linker a toolchain uses by default for an OS. */

@@ -3,12 +3,13 @@
  * and rustc (and their versions), the target's `core`, the linker, QEMU and its
  * board. Every missing piece comes with the command that fixes it.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
-import { boards, findTarget, minimumRustForAny, type BareMetalTarget, type HostOs, type Target, type UefiBoot } from '../core/catalogue.js';
+import { boards, findTarget, hostOsOfPlatform, minimumRustForAny, type BareMetalTarget, type HostOs, type Target, type UefiBoot } from '../core/catalogue.js';
 import { print } from '../io/output.js';
+import { hasCore } from '../io/sysroot.js';
 
 export interface Check {
   name: string;
@@ -26,8 +27,7 @@ export interface DoctorReport {
   checks: Check[];
 }
 
-const machineOs: HostOs | 'other' =
-  process.platform === 'linux' ? 'linux' : process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : 'other';
+const machineOs: HostOs | 'other' = hostOsOfPlatform[process.platform] ?? 'other';
 
 const installRust = process.platform === 'win32'
   ? 'winget install Rustlang.Rustup'
@@ -79,10 +79,6 @@ async function toolchainChecks(target: Target, cwd: string): Promise<{ checks: C
   return { checks, sysroot, hostTriple };
 }
 
-function hasCore(sysroot: string, triple: string): boolean {
-  const lib = join(sysroot, 'lib', 'rustlib', triple, 'lib');
-  return existsSync(lib) && readdirSync(lib).some((file) => file.startsWith('libcore-') && file.endsWith('.rlib'));
-}
 
 async function bareMetalChecks(target: BareMetalTarget, sysroot: string | undefined, hostTriple: string | undefined): Promise<Check[]> {
   const checks: Check[] = [];
