@@ -16,7 +16,7 @@ import { showPath } from '../io/fs-errors.js';
 import { randomHex } from '../io/lock.js';
 import { makeFolders, writeExclusive } from '../io/staging.js';
 import { isInside, lstatInside, readInside } from './read.js';
-import { defaultLinker, describeCrossCargo, describeToolchain, hasCore, linkerConfig, linkers, runCargo, thisOs, type Toolchain } from './cargo.js';
+import { defaultLinker, describeCrossCargo, describeToolchain, hasCore, linkerConfig, linkers, runCargo, thisOs, type CargoRun, type Toolchain } from './cargo.js';
 import { formatDiagnostic, matchDiagnostics, matchedLine, normalize, type Diagnostic } from './diagnostics.js';
 import { builtInCourseDir, expectationFor, type Condition, type Course, type CourseOs, type DiagnosticSpec, type StepSpec } from './manifest.js';
 import { lineDiff, noOpSteps, renderSteps, type StepState } from './steps.js';
@@ -162,17 +162,101 @@ function refuseInPackage(dir: string, flag: string): void {
   }
 }
 
+/** What every step of one verify run shares: the toolchains, the OS the course is for, its linker. */
+interface VerifyContext {
+  options: VerifyOptions;
+  host: Toolchain;
+  cross?: Toolchain;
+  hostOs: CourseOs;
+  /** The course is for another OS than this machine's. */
+  foreign: boolean;
+  linker: string;
+  /** The triple the course's OS is built for. */
+  osTriple: string;
+}
+
+/** How one step is built: which cargo and toolchain, for which triple, with which linker arguments, and under which recording name. */
+interface StepBuild {
+  cargo: string;
+  toolchain: Toolchain;
+  triple?: string;
+  extra: string[];
+  platform: Condition;
+  platformName: string;
+  /** A --target step whose `core` is not installed: it must fail with the step's missing_target. */
+  missingCore: boolean;
+}
+
+/** Which toolchain builds this step, for what, with which linker; or what it needs when it cannot be built here. */
+function stepBuild(spec: StepSpec, context: VerifyContext): StepBuild | { needs: string } {
+  const { host, cross, options, linker } = context;
+  if (spec.target) {
+    const toolchain = cross ?? host;
+    const missingCore = !cross && !hasCore(host, spec.target);
+    return {
+      cargo: toolchain.cargo, toolchain, triple: spec.target, extra: [], missingCore,
+      platform: { os: 'none', toolchain: toolchain.release }, platformName: `${spec.target}-${missingCore ? 'no-core' : 'core'}`,
+    };
+  }
+  if (linksForOs(spec)) {
+    if (context.foreign && !cross) return { needs: `a cargo that builds for ${context.osTriple} (--cargo <command>)` };
+    const toolchain = context.foreign ? cross! : host;
+    return {
+      cargo: toolchain.cargo, toolchain, triple: context.foreign ? context.osTriple : undefined, extra: linkerConfig(linker, context.osTriple), missingCore: false,
+      platform: { os: options.os, linker, toolchain: toolchain.release }, platformName: `${options.os}-${linker}`,
+    };
+  }
+  // The compiler answers these before any linking: the same on every OS.
+  const platform = { os: context.hostOs, linker: defaultLinker(context.hostOs, host, false), toolchain: host.release };
+  return { cargo: 'cargo', toolchain: host, extra: [], missingCore: false, platform, platformName: `${context.hostOs}-${platform.linker}` };
+}
+
+/** Does what cargo said fit what the step expects? For a passing step with `run`, the program's output too. */
+async function judge(spec: StepSpec, expectation: { expect: 'pass' | 'fail' }, measured: DiagnosticSpec[], run: CargoRun, runs: boolean, roots: Record<string, string>): Promise<{ ok: boolean; got: string; detail: string }> {
+  if (expectation.expect === 'fail') {
+    const match = matchDiagnostics(run.diagnostics, measured);
+    const ok = !run.success && match.ok;
+    const got = run.success ? 'builds' : `fails: ${ok ? measured.map((wanted) => normalize(matchedLine(run.diagnostics, wanted)!, roots)).join('; ') : summarize(run.diagnostics)}`;
+    return { ok, got, detail: !ok && !run.success ? `missing: ${describeSpecs(match.missing)}` : '' };
+  }
+  if (!run.success) return { ok: false, got: `fails: ${summarize(run.diagnostics)}`, detail: '' };
+  if (!runs) return { ok: true, got: 'builds', detail: '' };
+  const executable = run.executables.at(-1);
+  const ran = executable ? await execa(executable, [], { reject: false, timeout: 30_000, stripFinalNewline: false }) : undefined;
+  const ok = ran !== undefined && ran.exitCode === 0 && ran.stdout === spec.run;
+  return { ok, got: ok ? 'builds, runs' : `builds; run gave ${JSON.stringify(ran?.stdout ?? 'no executable')} exit ${ran?.exitCode}`, detail: '' };
+}
+
+/** The step's recording: written with --record, else compared with what the compiler said now. */
+function recording(recordDir: string, platformName: string, spec: StepSpec, header: string, body: string, record: boolean): { wording: StepResult['wording']; diff?: string } {
+  // platformName and the id are single names (a checked triple or id, an OS and a known linker).
+  // Read first even when recording: a recording that is a link or not a regular file is refused, not replaced.
+  const recorded = readInside(recordDir, join(platformName, `${spec.id}.txt`), 'a recording');
+  if (record) {
+    const folder = recordingFolder(recordDir, platformName, true)!;
+    writeRecording(join(folder, `${spec.id}.txt`), header + body);
+    return { wording: 'recorded' };
+  }
+  if (!recorded) return { wording: 'new' };
+  const before = recorded.text.split('\n').filter((line) => !line.startsWith('# ')).join('\n');
+  if (before.trim() === body.trim()) return { wording: 'same' };
+  return { wording: 'changed', diff: lineDiff(before.trim(), body.trim()).split('\n').filter((line) => !line.startsWith(' ')).join('\n') };
+}
+
 export async function verifyCourse(course: Course, options: VerifyOptions, log: (line: string) => void = () => {}): Promise<StepResult[]> {
   const states = renderSteps(course, { name: options.name, edition: options.edition, os: options.os });
   const host = await describeToolchain('cargo');
-  const crossToolchain = options.crossCargo ? await describeCrossCargo(options.crossCargo, host) : undefined;
   const hostOs = thisOs();
   const foreign = options.os !== hostOs;
   if (options.linker && !linkers[options.os].includes(options.linker)) {
     throw new UsageError(`--linker for ${options.os} must be one of ${linkers[options.os].join(', ')}`);
   }
-  const linker = options.linker ?? defaultLinker(options.os, host, foreign);
-  const osTriple = foreign ? options.triple ?? crossTriples[options.os] : host.host;
+  const context: VerifyContext = {
+    options, host, hostOs, foreign,
+    cross: options.crossCargo ? await describeCrossCargo(options.crossCargo, host) : undefined,
+    linker: options.linker ?? defaultLinker(options.os, host, foreign),
+    osTriple: foreign ? options.triple ?? crossTriples[options.os] : host.host,
+  };
   const recordDir = recordingsFolder(course, options);
   const work = mkdtempSync(join(tmpdir(), 'cf-course-'));
   // One target directory per toolchain, shared by the steps (and by runs, when CARGO_TARGET_DIR says so).
@@ -189,46 +273,19 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
       const row = (fields: Omit<StepResult, 'number' | 'id' | 'title' | 'command' | 'status'> & { status?: StepResult['status'] }): StepResult => ({
         number: state.number, id: spec.id, title: spec.title, command: spec.command, status: fields.ok ? 'ok' : 'mismatch', ...fields,
       });
-
-      // Which toolchain builds this step, for what, with which linker.
-      let cargo = 'cargo';
-      let toolchain: Toolchain = host;
-      let triple: string | undefined;
-      let platform: Condition;
-      let platformName: string;
-      let missingCore = false;
-      let extra: string[] = [];
-      if (spec.target) {
-        triple = spec.target;
-        if (crossToolchain) { cargo = crossToolchain.cargo; toolchain = crossToolchain; }
-        else missingCore = !hasCore(host, spec.target);
-        platform = { os: 'none', toolchain: toolchain.release };
-        platformName = `${spec.target}-${missingCore ? 'no-core' : 'core'}`;
-      } else if (linksForOs(spec)) {
-        if (foreign) {
-          if (!crossToolchain) {
-            results.push(row({ platform: `${options.os}-${linker}`, expected: spec.expect, got: 'not built', ok: false, status: 'not built', needs: `a cargo that builds for ${osTriple} (--cargo <command>)`, wording: '-', unmeasured: [], detail: `links for ${options.os}` }));
-            continue;
-          }
-          cargo = crossToolchain!.cargo;
-          toolchain = crossToolchain!;
-          triple = osTriple;
-        }
-        extra = linkerConfig(linker, osTriple);
-        platform = { os: options.os, linker, toolchain: toolchain.release };
-        platformName = `${options.os}-${linker}`;
-      } else {
-        // The compiler answers these before any linking: the same on every OS.
-        platform = { os: hostOs, linker: defaultLinker(hostOs, host, false), toolchain: host.release };
-        platformName = `${hostOs}-${platform.linker}`;
+      const build = stepBuild(spec, context);
+      if ('needs' in build) {
+        results.push(row({ platform: `${options.os}-${context.linker}`, expected: spec.expect, got: 'not built', ok: false, status: 'not built', needs: build.needs, wording: '-', unmeasured: [], detail: `links for ${options.os}` }));
+        continue;
       }
-
-      const expectation = missingCore
+      const { platformName, triple, toolchain } = build;
+      const expectation = build.missingCore
         ? { expect: 'fail' as const, diagnostics: spec.missing_target, note: undefined }
-        : expectationFor(spec, platform);
+        : expectationFor(spec, build.platform);
       const measured = expectation.diagnostics.filter((d) => d.measured);
       const unmeasured = spec.diagnostics.filter((d) => !d.measured && (!d.when?.os || d.when.os === options.os)).map((d) => `${d.message} (${d.source})`);
-      const expectedText = expectation.expect === 'pass' ? (spec.run && !triple && !foreign ? 'builds, runs' : 'builds') : `fails: ${describeSpecs(measured)}`;
+      const runs = Boolean(spec.run) && !triple && !foreign;
+      const expectedText = expectation.expect === 'pass' ? (runs ? 'builds, runs' : 'builds') : `fails: ${describeSpecs(measured)}`;
       log(`step ${state.number}/${states.length} ${spec.id}: ${spec.command} (${platformName})`);
 
       if (noOps.has(state.number)) {
@@ -240,48 +297,17 @@ export async function verifyCourse(course: Course, options: VerifyOptions, log: 
         continue;
       }
 
-      const targetDir = cargo === 'cargo' ? targetBase : `${targetBase}-cross`;
-      const run = await runCargo(spec.command, { cwd: dir, cargo, targetDir, triple, extra, noRun: triple !== undefined });
+      const targetDir = build.cargo === 'cargo' ? targetBase : `${targetBase}-cross`;
+      const run = await runCargo(spec.command, { cwd: dir, cargo: build.cargo, targetDir, triple, extra: build.extra, noRun: triple !== undefined });
       const roots = { $PROJECT: dir, $WORK: work, $TARGET: targetDir, $SYSROOT: toolchain.sysroot ?? '', $CROSS: options.crossCargo ? dirname(options.crossCargo) : '', $HOME: homedir() };
-      const output = run.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic, roots)).join('\n');
-      let ok: boolean;
-      let got: string;
-      let detail = '';
-      if (expectation.expect === 'pass') {
-        ok = run.success;
-        got = run.success ? 'builds' : `fails: ${summarize(run.diagnostics)}`;
-        if (ok && spec.run && !triple && !foreign) {
-          const executable = run.executables.at(-1);
-          const ran = executable ? await execa(executable, [], { reject: false, timeout: 30_000, stripFinalNewline: false }) : undefined;
-          ok = ran !== undefined && ran.exitCode === 0 && ran.stdout === spec.run;
-          got = ok ? 'builds, runs' : `builds; run gave ${JSON.stringify(ran?.stdout ?? 'no executable')} exit ${ran?.exitCode}`;
-        }
-      } else {
-        const match = matchDiagnostics(run.diagnostics, measured);
-        ok = !run.success && match.ok;
-        got = run.success ? 'builds' : `fails: ${ok ? measured.map((wanted) => normalize(matchedLine(run.diagnostics, wanted)!, roots)).join('; ') : summarize(run.diagnostics)}`;
-        if (!ok && !run.success) detail = `missing: ${describeSpecs(match.missing)}`;
-      }
+      let { ok, got, detail } = await judge(spec, expectation, measured, run, runs, roots);
       if (expectation.note) detail = detail ? `${detail}; ${expectation.note}` : expectation.note;
 
       // The recording: normalized output under a header saying which compiler said it.
+      const output = run.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic, roots)).join('\n');
       const body = `exit: ${run.success ? 'pass' : 'fail'}\n${output}`.trim() + '\n';
       const header = `# ${platformName} ${spec.id}: ${spec.command}${triple && !spec.target ? ` (for ${triple})` : ''}\n${toolchain.version.split('\n').map((line) => `# ${line}`).join('\n')}\n`;
-      // platformName and the id are single names (a checked triple or id, an OS and a known linker).
-      let wording: StepResult['wording'] = '-';
-      let diff: string | undefined;
-      const recorded = readInside(recordDir, join(platformName, `${spec.id}.txt`), 'a recording');
-      if (options.record) {
-        const folder = recordingFolder(recordDir, platformName, true)!;
-        writeRecording(join(folder, `${spec.id}.txt`), header + body);
-        wording = 'recorded';
-      } else if (recorded) {
-        const before = recorded.text.split('\n').filter((line) => !line.startsWith('# ')).join('\n');
-        wording = before.trim() === body.trim() ? 'same' : 'changed';
-        if (wording === 'changed') diff = lineDiff(before.trim(), body.trim()).split('\n').filter((line) => !line.startsWith(' ')).join('\n');
-      } else {
-        wording = 'new';
-      }
+      const { wording, diff } = recording(recordDir, platformName, spec, header, body, options.record);
       const strictOnly = options.strict && wording === 'changed' && ok ? true : undefined;
       if (strictOnly) {
         ok = false;
