@@ -14,7 +14,7 @@ import { showPath } from '../io/fs-errors.js';
 import { splitCommand } from './command.js';
 import { limits, lstatInside, readInside, readRegular, refuseOutside } from './read.js';
 import { showSchemaPath, validate } from './schema.js';
-import { lineOf } from './toml-lines.js';
+import { tomlLines } from './toml-lines.js';
 
 /** The catalogue's host OSes: each has its link steps in a course. */
 export const courseOses: readonly HostOs[] = hostOses;
@@ -158,16 +158,17 @@ export function parseCourse(text: string, manifestPath: string, roots: string[])
   }
   // Counted before the schema walks them all.
   if (Array.isArray(data.steps) && data.steps.length > limits.steps) fail(manifestPath, `${data.steps.length} steps, over the limit of ${limits.steps} steps a course may have`);
+  const lineOf = tomlLines(text);
   const [first, ...more] = validate(data);
   if (first) {
-    const line = lineOf(text, first.path);
+    const line = lineOf(first.path);
     throw new UsageError(`${manifestPath}${line ? `:${line}` : ''}: ${showSchemaPath(first.path)}: ${first.message}${more.length ? ` (and ${more.length} more)` : ''}; see docs/course-format.md`);
   }
   const head = data.course as Table;
   const seen = new Set<string>();
   const paths = new Set<string>();
   const steps = (data.steps as Table[]).map((table, index): StepSpec => {
-    const where = `${manifestPath}:${lineOf(text, ['steps', index]) ?? ''}: steps[${index}]`;
+    const where = `${manifestPath}:${lineOf(['steps', index]) ?? ''}: steps[${index}]`;
     const id = table.id as string;
     if (seen.has(id)) fail(where, `id "${id}" is used twice`);
     seen.add(id);

@@ -68,12 +68,21 @@ function locate(text: string): Map<string, number> {
   return lines;
 }
 
-/** The line of `path` or of the nearest enclosing key or table written in the text; undefined when none is. */
-export function lineOf(text: string, path: SchemaPath): number | undefined {
-  const lines = locate(text);
-  for (let end = path.length; end > 0; end--) {
-    const line = lines.get(key(path.slice(0, end)));
-    if (line !== undefined) return line;
-  }
-  return undefined;
+/**
+ * A finder of lines for one text, read once: the line of `path` or of the
+ * nearest enclosing key or table written in the text; undefined when none is.
+ */
+export function tomlLines(text: string): (path: SchemaPath) => number | undefined {
+  let lines: Map<string, number> | undefined;
+  return (path) => {
+    lines ??= locate(text);
+    for (let end = path.length; end > 0; end--) {
+      const line = lines.get(key(path.slice(0, end)));
+      if (line !== undefined) return line;
+    }
+    return undefined;
+  };
 }
+
+/** One lookup (a text read for many lookups: tomlLines). */
+export const lineOf = (text: string, path: SchemaPath): number | undefined => tomlLines(text)(path);
