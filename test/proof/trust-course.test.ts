@@ -499,15 +499,30 @@ describe('one lock per destination', () => {
   }, 120_000);
 
   it('a lock another live run holds stops the course in one line', async () => {
-    const base = fresh('held');
-    const dest = join(base, 'dest');
-    const first = execa('node', [cliPath, 'course', dest, '--yes', '--emit', 'git'], { reject: false, stdin: 'ignore' });
-    await waitForEntry(base, (name) => name !== 'dest');
-    const second = await runCli(['course', dest, '--yes']);
-    expectOneLine(second, /another create-freestanding \(pid \d+\) is writing to /);
-    // The create command takes the same lock.
-    const create = await runCli([dest, '-y', '-t', 'linux']);
-    expectOneLine(create, /another create-freestanding \(pid \d+\) is writing to /);
+    // The first run is stopped (SIGSTOP) while its write is under way, so it holds the lock for
+    // as long as the other two take, however fast it is; a run that finished before it could be
+    // stopped is tried again, and one that never was stopped inside fails the test.
+    let held: { base: string; dest: string; first: ReturnType<typeof execa> } | undefined;
+    for (let attempt = 0; attempt < 5 && !held; attempt++) {
+      const base = fresh('held');
+      const dest = join(base, 'dest');
+      const first = execa('node', [cliPath, 'course', dest, '--yes', '--emit', 'git'], { reject: false, stdin: 'ignore' });
+      await waitForEntry(base, (name) => name !== 'dest');
+      first.kill('SIGSTOP');
+      if (readdirSync(base).some((name) => name !== 'dest')) held = { base, dest, first };
+      else { first.kill('SIGCONT'); await first; }
+    }
+    expect(held, 'the first run was stopped inside its write').toBeDefined();
+    const { dest, first } = held!;
+    try {
+      const second = await runCli(['course', dest, '--yes']);
+      expectOneLine(second, /another create-freestanding \(pid \d+\) is writing to /);
+      // The create command takes the same lock.
+      const create = await runCli([dest, '-y', '-t', 'linux']);
+      expectOneLine(create, /another create-freestanding \(pid \d+\) is writing to /);
+    } finally {
+      first.kill('SIGCONT');
+    }
     expect((await first).exitCode).toBe(0);
   });
 });
