@@ -81,12 +81,38 @@ function cargo(proof: BuildProof, args: string[], cwd: string, timeout = 600_000
   });
 }
 
+/**
+ * Wine's prefix: one per checkout, made before any program runs in it. The
+ * first `wine` in a new prefix runs wineboot first (~25 s here, minutes on a
+ * loaded machine), which a program's run must not be timed against; a
+ * server left by an earlier, killed run of the suite is ended first; and
+ * `wineserver -k` ends this suite's programs only.
+ */
+const wineEnv = { WINEDEBUG: '-all', WINEPREFIX: join(repoRoot, '.tmp', 'wine-prefix') };
+let winePrefix: Promise<void> | undefined;
+function prepareWine(): Promise<void> {
+  return (winePrefix ??= (async () => {
+    await execa('wineserver', ['-k'], { reject: false, env: wineEnv, timeout: 30_000 });
+    const boot = await execa('wineboot', ['--init'], { reject: false, env: wineEnv, timeout: 300_000 });
+    const settled = await execa('wineserver', ['-w'], { reject: false, env: wineEnv, timeout: 300_000 });
+    if (boot.exitCode !== 0 || settled.exitCode !== 0) {
+      throw new Error(`wineboot --init in ${wineEnv.WINEPREFIX} exited with ${boot.exitCode ?? boot.signal}, wineserver -w with ${settled.exitCode ?? settled.signal}: ${boot.stderr}`);
+    }
+  })());
+}
+
+/** How a run ended, for a failure's message: exit code or signal, a timeout, and the end of its stderr. */
+const ending = (run: { exitCode?: number; signal?: string; timedOut: boolean; stderr: unknown }) =>
+  `exit ${run.exitCode ?? run.signal}${run.timedOut ? ' (timed out)' : ''}; stderr: ${String(run.stderr).slice(-2000)}`;
+
 async function runHello(proof: BuildProof, dir: string, binary: string) {
   switch (proof.run!.via) {
     case 'native': return execa(binary, [], { reject: false, timeout: 30_000, stripFinalNewline: false });
     case 'qemu-user': return execa(proof.run!.command![0], [...proof.run!.command!.slice(1), binary], { reject: false, timeout: 30_000, stripFinalNewline: false });
     // WINEDEBUG=-all: Wine's own diagnostics would mix into stderr.
-    case 'wine': return execa(proof.run!.command![0], [...proof.run!.command!.slice(1), binary], { reject: false, timeout: 120_000, stripFinalNewline: false, env: { WINEDEBUG: '-all' } });
+    case 'wine':
+      await prepareWine();
+      return execa(proof.run!.command![0], [...proof.run!.command!.slice(1), binary], { reject: false, timeout: 120_000, stripFinalNewline: false, env: wineEnv });
     case 'cargo-runner': return cargo(proof, ['run', '--release', '--quiet', '--target', proof.triple], dir, 60_000);
     case 'emulator': return emulate(proof, binary, ['--trace']);
     case 'uefi-firmware': return runUefiHello(proof, dir);
@@ -180,11 +206,11 @@ const minimalRunMs = 3000;
 /**
  * minimal under Wine: still running when stopped. Killing `wine` leaves the
  * program and the wineserver behind, so `wineserver -k` ends every process of
- * the prefix (nothing else runs under Wine while the matrix does: its files
- * run one at a time) and `-w` waits until they are gone.
+ * the suite's own prefix and `-w` waits until they are gone.
  */
 async function runWineMinimal(proof: BuildProof, binary: string): Promise<string> {
-  const env = { WINEDEBUG: '-all' };
+  await prepareWine();
+  const env = wineEnv;
   const wine = execa(proof.run!.command![0], [...proof.run!.command!.slice(1), binary], { reject: false, env });
   // Wine starts its server and loads the program first; a loop that had crashed or exited would end the launcher.
   const started = Date.now();
@@ -272,8 +298,8 @@ describe.each(catalogue.map((target, index) => ({ target, index })))('$target.id
             expect(`${run.stdout}${run.stderr}`).toContain('Something went wrong');
             row.ran = `panicked, exit ${run.exitCode}`;
           } else {
-            expect(run.stdout, String(run.stderr).slice(-2000)).toBe('Hello, world!\n');
-            expect(run.exitCode).toBe(0);
+            expect(run.stdout, ending(run)).toBe('Hello, world!\n');
+            expect(run.exitCode, ending(run)).toBe(0);
             // The output came from a firmware boot of the FAT folder, not from anything else.
             if (proof.run.via === 'uefi-firmware') expect(String(run.stderr)).toMatch(uefiStarted);
             row.ran = `Hello, world! exit 0 (${proof.run.via})`;
