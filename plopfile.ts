@@ -15,7 +15,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandHome } from './generators/core/answers.js';
 import { questions } from './generators/core/questions.js';
-import { scaffold, type ScaffoldResult } from './generators/scaffold.js';
+import { scaffold, shownResult, type ScaffoldResult } from './generators/scaffold.js';
 import { AnswerError, DestinationNotEmptyError, UsageError } from './generators/core/errors.js';
 import { escapeControls, showText } from './generators/core/shell.js';
 
@@ -58,12 +58,12 @@ function wordForPlop(error: unknown, atPrompt = false): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Paths and names shown with control characters escaped, so a directory's name cannot forge lines. */
+/** plop prints what an action returns: the result in its lines (paths and names escaped by shownResult). */
 function summary(result: ScaffoldResult): string {
+  const { addedTo, notes, nextSteps } = shownResult(result);
   const lines = [`${result.files.length} files in ${showText(result.directory)}`];
-  if (result.workspace?.added) lines.push(`added "${escapeControls(result.workspace.member)}" to workspace.members in ${showText(result.workspace.manifest)}`);
-  for (const note of result.notes) lines.push(`note: ${escapeControls(note)}`);
-  lines.push('next steps:', ...result.nextSteps.map((step) => `  ${escapeControls(step)}`));
+  if (addedTo) lines.push(`added ${addedTo}`);
+  lines.push(...notes.map((note) => `note: ${note}`), 'next steps:', ...nextSteps);
   return lines.join('\n');
 }
 

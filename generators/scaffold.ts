@@ -11,6 +11,7 @@ import { nextSteps } from './core/next-steps.js';
 import { findTarget } from './core/catalogue.js';
 import { planProject, type PlanOptions, type ProjectPlan } from './core/plan.js';
 import { renderPlan, templateReader, type RenderedFile } from './core/render.js';
+import { escapeControls, showText } from './core/shell.js';
 import { readOverlay } from './io/overlay.js';
 
 export interface GenerateOptions {
@@ -96,5 +97,19 @@ export async function scaffold(input: AnswersInput, options: ScaffoldOptions = {
     } : {}),
     notes: [...warnings, ...(workspace?.notes ?? []), ...(workspace && triple ? [layoutNote(workspace, triple, Boolean(options.dryRun))].filter((note) => note !== undefined) : [])],
     nextSteps: nextSteps(plan, answers.directory),
+  };
+}
+
+/**
+ * The parts of a result every front end shows, with control characters
+ * escaped in each path and name, so that a directory named
+ * "x\nNext steps: …" cannot forge a line. The CLI and the plop pack word
+ * their own lines around them.
+ */
+export function shownResult(result: ScaffoldResult): { addedTo?: string; notes: string[]; nextSteps: string[] } {
+  return {
+    ...(result.workspace?.added ? { addedTo: `"${escapeControls(result.workspace.member)}" to workspace.members in ${showText(result.workspace.manifest)}` } : {}),
+    notes: result.notes.map(escapeControls),
+    nextSteps: result.nextSteps.map((step) => `  ${escapeControls(step)}`),
   };
 }

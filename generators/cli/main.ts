@@ -5,7 +5,7 @@
  */
 import { boards, catalogue, describeBoard, describeTarget } from '../core/catalogue.js';
 import { packageVersion } from '../core/render.js';
-import type { ScaffoldResult } from '../scaffold.js';
+import type { ScaffoldResult, shownResult } from '../scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
 import { runCommand } from './run.js';
@@ -29,18 +29,18 @@ function listBoards(json: boolean): string {
 }
 
 /** Every path and name as shown (control characters escaped), so a directory named "x\nNext steps: …" cannot forge lines. */
-function printResult(result: ScaffoldResult, options: CreateOptions): void {
+function printResult(result: ScaffoldResult, { addedTo, nextSteps }: ReturnType<typeof shownResult>, options: CreateOptions): void {
   const { answers } = result;
   const directory = showText(answers.directory);
   if (options.dryRun) {
     const lines = [`Would write ${result.files.length} files to ${directory}:`, ...result.files.map((file) => `  ${showText(file.path)}  (${file.size} bytes)`)];
-    if (result.workspace?.added) lines.push(`Would add "${escapeControls(result.workspace.member)}" to workspace.members in ${showText(result.workspace.manifest)}`);
+    if (addedTo) lines.push(`Would add ${addedTo}`);
     print(lines.join('\n'));
     return;
   }
   const lines = [`Created ${showText(answers.name)} in ${directory}: ${answers.target}, ${answers.template}, edition ${answers.edition} (${result.files.length} files).`];
-  if (result.workspace?.added) lines.push(`Added "${escapeControls(result.workspace.member)}" to workspace.members in ${showText(result.workspace.manifest)}.`);
-  lines.push('', 'Next steps:', ...result.nextSteps.map((step) => `  ${escapeControls(step)}`));
+  if (addedTo) lines.push(`Added ${addedTo}.`);
+  lines.push('', 'Next steps:', ...nextSteps);
   print(lines.join('\n'));
 }
 
@@ -54,7 +54,7 @@ async function create(options: CreateOptions): Promise<number> {
   const input = await resolveAnswers(options, {
     interactive, ask: askOnTerminal, warn: (line) => printError(`create-freestanding: ${escapeControls(line)}`),
   });
-  const { scaffold } = await import('../scaffold.js');
+  const { scaffold, shownResult } = await import('../scaffold.js');
   const result = await scaffold(input, {
     force: options.force, dryRun: options.dryRun, templates: options.templates,
     // A run began when its process did: a prompt's wait counts, as another run may finish meanwhile.
@@ -62,11 +62,12 @@ async function create(options: CreateOptions): Promise<number> {
     startedAt: Date.now() - process.uptime() * 1000,
   });
   // Notes are warnings, not errors: e.g. the workspace root's profiles are its owner's to change.
-  for (const note of result.notes) printError(`create-freestanding: note: ${escapeControls(note)}`);
+  const shown = shownResult(result);
+  for (const note of shown.notes) printError(`create-freestanding: note: ${note}`);
   // Each answer once, at the top; `directory` the absolute path written (the answer may be relative).
   const { answers: given, ...rest } = result;
   const summary = { ok: true, ...given, ...rest };
-  if (!options.json) printResult(result, options);
+  if (!options.json) printResult(result, shown, options);
   if (options.verify && !options.dryRun) {
     const { verifyProject } = await import('../toolchain/verify.js');
     const verified = await verifyProject(result.answers, { json: options.json });
