@@ -27,8 +27,12 @@
  *   by .d.cts copies of the declarations.
  * - dist/handlebars-compiler.cjs, the full Handlebars, for template overrides.
  *
- * Steps: the templates are precompiled by Handlebars' own precompiler into a
- * module the bundles import; the sources are bundled; type declarations come
+ * - dist/precompiled/<folder>.cjs, the project templates precompiled, one
+ *   file per folder of templates/, required when a template of it is first
+ *   rendered (the bundles hold only their index).
+ *
+ * Steps: the templates are precompiled by Handlebars' own precompiler; the
+ * sources are bundled; type declarations come
  * from tsc; the licences of everything bundled go to
  * dist/THIRD-PARTY-NOTICES.md.
  */
@@ -37,7 +41,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { precompiledTemplatesModule } from './precompile-templates.js';
+import { writePrecompiledTemplates } from './precompile-templates.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -46,9 +50,10 @@ const builtInTemplatesModule = join(root, 'generators', 'core', 'built-in-templa
 rmSync(dist, { recursive: true, force: true });
 
 /**
- * The stub the sources import is swapped for the precompiled templates; the
- * course's bundle gets an empty table: it renders only the course's own
- * templates, read from disk, and carries no second copy of the project's.
+ * The stub the sources import is swapped for the index of the precompiled
+ * templates (dist/precompiled/<folder>.cjs, written here, required by
+ * render.ts on first use); the course's bundle gets an empty index: it renders
+ * only the course's own templates, read from disk.
  */
 const templatesModule = (contents) => ({
   name: 'precompiled-templates',
@@ -59,8 +64,9 @@ const templatesModule = (contents) => ({
     });
   },
 });
-const precompiledTemplates = templatesModule(() => precompiledTemplatesModule(join(root, 'templates')));
-const noProjectTemplates = templatesModule(() => 'export const builtInTemplates = {};\n');
+const templateIndex = writePrecompiledTemplates(join(root, 'templates'), join(dist, 'precompiled'));
+const precompiledTemplates = templatesModule(() => `export const builtInTemplateIndex = ${JSON.stringify(templateIndex, null, 2)};\n`);
+const noProjectTemplates = templatesModule(() => 'export const builtInTemplateIndex = {};\n');
 
 /**
  * Only the prompts the CLI shows (generators/cli/answers.ts: input, select).
@@ -209,10 +215,14 @@ function declarationsFrom(entry, seen = new Set()) {
   }
   return seen;
 }
-// Only those the library's entry reaches: the CLI's and the course's are no API.
-for (const file of declarationsFrom(join(dist, 'generators', 'index.d.ts'))) {
+// Only those the library's entry reaches: the CLI's and the course's are no API, so their declarations are not shipped.
+const api = declarationsFrom(join(dist, 'generators', 'index.d.ts'));
+for (const file of api) {
   const text = readFileSync(file, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.js\2/g, '$1$2$3.cjs$2');
   writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), text);
+}
+for (const file of readdirSync(dist, { recursive: true }).map((path) => join(dist, path))) {
+  if (file.endsWith('.d.ts') && !api.has(file)) rmSync(file);
 }
 
 /** Every package a bundled file came from, with its licence text. */

@@ -1,12 +1,15 @@
 /**
- * templates/ → the source of one ES module holding every project template:
- * `.hbs` files precompiled by Handlebars' own precompiler (with the options
+ * templates/ → Handlebars' precompiled templates, one CommonJS file per
+ * folder (dist/precompiled/project.cjs, rust-host.cjs, …): `.hbs` files
+ * precompiled by Handlebars' own precompiler (with the options
  * generators/core/render.ts compiles with), other files as their text. The
- * build bundles it in place of generators/core/built-in-templates.ts, so a
- * scaffold neither parses a template nor reads a file. templates/course/ and
- * templates/course-ci/ are not in it: the course command reads them from disk.
+ * build bundles the index (folder → its templates) in place of
+ * generators/core/built-in-templates.ts, and render.ts requires a folder's
+ * file when one of its templates is first read: a scaffold parses its
+ * target's templates only, and never a template's source. templates/course/
+ * and templates/course-ci/ are not in it: the course command reads them from disk.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
 
@@ -32,14 +35,28 @@ function filesUnder(root, dir = root) {
   });
 }
 
-export function precompiledTemplatesModule(templatesDir) {
-  const entries = filesUnder(templatesDir).filter((path) => !/^course(-ci)?\//.test(path)).map((path) => {
+/** The file a template's folder is precompiled into: `project`; `rust-host` for templates/rust/host/…; `rust` for templates/rust/lib.rs. */
+export const precompiledFolderOf = (path) => path.split('/').slice(0, -1).slice(0, 2).join('-');
+
+/**
+ * Writes `<outDir>/<folder>.cjs` for each folder of project templates and
+ * returns the index render.ts reads them by: folder → its template paths.
+ */
+export function writePrecompiledTemplates(templatesDir, outDir) {
+  const folders = new Map();
+  for (const path of filesUnder(templatesDir).filter((path) => !/^course(-ci)?\//.test(path))) {
     const text = readFileSync(join(templatesDir, path), 'utf8');
     if (path.endsWith('.hbs')) refusePrototypePaths(Handlebars.parse(text), path);
     const value = path.endsWith('.hbs')
       ? `{ spec: ${Handlebars.precompile(text, compileOptions)} }`
       : `{ text: ${JSON.stringify(text)} }`;
-    return `  ${JSON.stringify(path)}: ${value},`;
-  });
-  return `// Generated from templates/ by scripts/precompile-templates.js.\nexport const builtInTemplates = {\n${entries.join('\n')}\n};\n`;
+    const folder = precompiledFolderOf(path);
+    if (!folders.has(folder)) folders.set(folder, []);
+    folders.get(folder).push({ path, entry: `  ${JSON.stringify(path)}: ${value},` });
+  }
+  mkdirSync(outDir, { recursive: true });
+  for (const [folder, entries] of folders) {
+    writeFileSync(join(outDir, `${folder}.cjs`), `'use strict';\n// Generated from templates/ by scripts/precompile-templates.js.\nmodule.exports = {\n${entries.map((e) => e.entry).join('\n')}\n};\n`);
+  }
+  return Object.fromEntries([...folders].map(([folder, entries]) => [folder, entries.map((e) => e.path)]));
 }

@@ -5,14 +5,14 @@
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { precompiledTemplatesModule } from '../scripts/precompile-templates.js';
+import { precompiledFolderOf, writePrecompiledTemplates } from '../scripts/precompile-templates.js';
 import { validateAnswers } from '../generators/core/answers.js';
 import type { BuiltInTemplate } from '../generators/core/built-in-templates.js';
 import { catalogue, editions, linkArgModes, templateNames } from '../generators/core/catalogue.js';
 import { planProject } from '../generators/core/plan.js';
-import { renderPlan, templateReader, templatesDir } from '../generators/core/render.js';
+import { precompiledTable, renderPlan, templateReader, templatesDir } from '../generators/core/render.js';
 import { readOverlay } from '../generators/io/overlay.js';
 import { scratch } from './support/cli.js';
 
@@ -20,11 +20,11 @@ const tmp = scratch('cf-precompiled-');
 afterAll(tmp.cleanup);
 let table: Record<string, BuiltInTemplate>;
 
-beforeAll(async () => {
-  // The same module the build bundles, imported as a file.
-  const module = join(tmp.dir, 'built-in-templates.mjs');
-  writeFileSync(module, precompiledTemplatesModule(templatesDir()));
-  table = (await import(pathToFileURL(module).href)).builtInTemplates;
+let index: Record<string, string[]>;
+beforeAll(() => {
+  // The files the build writes, read through the bundle's own loader.
+  index = writePrecompiledTemplates(templatesDir(), join(tmp.dir, 'precompiled'));
+  table = precompiledTable(index, join(tmp.dir, 'precompiled'));
 });
 
 const variants = catalogue.flatMap((target) => templateNames.flatMap((template) => editions.flatMap((edition) =>
@@ -60,6 +60,19 @@ describe('precompiled templates', () => {
       }
     }
     expect(compared).toBeGreaterThan(variants.length * 6);
+  });
+
+  it('are required a folder at a time, when a template of it is first rendered: a scaffold loads its own target\'s', () => {
+    const dir = join(tmp.dir, 'lazy');
+    const lazy = precompiledTable(writePrecompiledTemplates(templatesDir(), dir), dir);
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((path) => path.startsWith(`${dir}/`)).map((path) => path.slice(dir.length + 1)).sort();
+    expect(loaded()).toEqual([]);
+    const plan = planProject(validateAnswers({ directory: join(tmp.dir, 'l'), name: 'lazy', target: 'linux' }), { inWorkspace: false });
+    renderPlan(plan, templateReader(undefined, lazy));
+    const used = [...new Set(plan.files.map((file) => `${precompiledFolderOf(file.source)}.cjs`))].sort();
+    expect(loaded()).toEqual(used);
+    expect(used).toEqual(['project.cjs', 'rust-host.cjs', 'rust.cjs']);
+    expect(Object.keys(index).length).toBeGreaterThan(used.length);
   });
 
   it('are not used for an overridden file, which is compiled at run time; the others stay precompiled', () => {

@@ -8,17 +8,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import Handlebars from 'handlebars';
 import nodePlop from 'node-plop';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { compileOptions, precompiledTemplatesModule } from '../scripts/precompile-templates.js';
+import { compileOptions, writePrecompiledTemplates } from '../scripts/precompile-templates.js';
 import { OptionError } from '../generators/core/arguments.js';
 import { validateAnswers } from '../generators/core/answers.js';
 import type { BuiltInTemplate } from '../generators/core/built-in-templates.js';
 import { planProject } from '../generators/core/plan.js';
-import { renderPlan, templateReader, templatesDir } from '../generators/core/render.js';
+import { precompiledTable, renderPlan, templateReader, templatesDir } from '../generators/core/render.js';
 import { AnswerError, generate, scaffold, UsageError } from '../generators/index.js';
 import { repoRoot, runCli, scratch } from './support/cli.js';
 import { missingTools, requireTools } from './support/tools.js';
@@ -202,10 +201,9 @@ describe('strict Handlebars refuses helpers that print or reach prototypes', () 
 
   describe('in precompiled (built-in) templates', () => {
     let table: Record<string, BuiltInTemplate>;
-    beforeAll(async () => {
-      const module = join(tmp.dir, 'built-in-templates.mjs');
-      writeFileSync(module, precompiledTemplatesModule(templatesDir()));
-      table = (await import(pathToFileURL(module).href)).builtInTemplates;
+    beforeAll(() => {
+      const dir = join(tmp.dir, 'precompiled');
+      table = precompiledTable(writePrecompiledTemplates(templatesDir(), dir), dir);
     });
 
     it.each(attacks.filter((text) => !text.includes('@constructor')))('%s fails with the render error, printing nothing', (text) => {
@@ -226,7 +224,7 @@ describe('strict Handlebars refuses helpers that print or reach prototypes', () 
       const dir = fresh('templates');
       mkdirSync(join(dir, 'project'), { recursive: true });
       writeFileSync(join(dir, 'project', 'x.hbs'), '{{#each a}}{{@constructor}}{{/each}}');
-      expect(() => precompiledTemplatesModule(dir)).toThrow(/templates\/project\/x\.hbs: "constructor" reaches a prototype/);
+      expect(() => writePrecompiledTemplates(dir, join(dir, 'out'))).toThrow(/templates\/project\/x\.hbs: "constructor" reaches a prototype/);
     });
   });
 });

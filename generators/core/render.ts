@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import HandlebarsRuntime from 'handlebars/runtime';
-import { builtInTemplates as bundledTemplates, type BuiltInTemplate } from './built-in-templates.js';
+import { builtInTemplateIndex, type BuiltInTemplate } from './built-in-templates.js';
 import { UsageError } from './errors.js';
 import type { PlannedFile, ProjectPlan, RenderContext } from './plan.js';
 
@@ -61,6 +61,27 @@ export function packageVersion(): string {
 
 /** Same options as scripts/precompile-templates.js, so precompiled and run-time compiled templates render alike. */
 const compileOptions = { noEscape: true, strict: true };
+
+/**
+ * The precompiled templates of an index (the bundle's: see
+ * built-in-templates.ts), as one table: a folder's file in `dir` (default
+ * dist/precompiled/) is required when one of its templates is first read, so
+ * a scaffold parses its own target's templates only. Nothing is read here.
+ */
+export function precompiledTable(index: Record<string, string[]>, dir?: string): Record<string, BuiltInTemplate> {
+  const table: Record<string, BuiltInTemplate> = {};
+  for (const [folder, paths] of Object.entries(index)) {
+    let loaded: Record<string, BuiltInTemplate> | undefined;
+    const load = () => {
+      const require = process.getBuiltinModule('node:module').createRequire(import.meta.filename);
+      return (loaded ??= require(join(dir ?? join(packageDir(), 'dist', 'precompiled'), `${folder}.cjs`)) as Record<string, BuiltInTemplate>);
+    };
+    for (const path of paths) Object.defineProperty(table, path, { enumerable: true, get: () => load()[path] });
+  }
+  return table;
+}
+
+const bundledTemplates = builtInTemplateIndex && precompiledTable(builtInTemplateIndex);
 
 type Compile = (text: string) => (context: object, options?: object) => string;
 let compiler: Compile | undefined;
