@@ -47,6 +47,15 @@ describe('generate', () => {
     expect(() => generate({ directory: 'x', target: 'pdp11' as never /* an untyped caller's value */ })).toThrow(expect.objectContaining({ field: 'target' }));
   });
 
+  it('names the near targets of a mistyped one, as the CLI does, and the default only when none is near', () => {
+    expect(() => generate({ directory: 'x', target: 'lnux' as never })).toThrow(expect.objectContaining({
+      field: 'target', suggestion: undefined, message: 'unknown target "lnux"; did you mean linux?',
+    }));
+    expect(() => generate({ directory: 'x', target: 'pdp11' as never })).toThrow(expect.objectContaining({
+      field: 'target', suggestion: 'host', message: `unknown target "pdp11"; choose one of: ${catalogue.map((target) => target.id).join(', ')}`,
+    }));
+  });
+
   it('takes an edition as a number, and suggests the default edition for a bad one', () => {
     const manifest = generate({ directory: 'x', edition: 2021 }).find((file) => file.path === 'Cargo.toml')!;
     expect(String(manifest.contents)).toContain('edition = "2021"');

@@ -15,7 +15,8 @@ import { questions, type QuestionSpec } from '../core/questions.js';
 import { checkDestination } from '../io/destination.js';
 import { askChoice, askText } from '../io/prompt.js';
 import { unknownTarget, type CreateOptions } from './args.js';
-import { closest, didYouMean, flagFor } from './words.js';
+import { flagFor } from './words.js';
+import { closest, didYouMean } from '../core/nearest.js';
 
 /** Asks one question, offering `defaultValue`; resolves to the answer. */
 export type Ask = (question: QuestionSpec, defaultValue: string) => Promise<string>;

@@ -1,14 +1,14 @@
 /** Command line → typed options. No prompting, no file system: just what the user said. */
 import { parseArgs } from 'node:util';
 import {
-  boards, catalogue, editions, findBoard, findTarget, linkArgModes, programTemplates, templateNames,
+  boards, editions, findBoard, findTarget, linkArgModes, programTemplates, templateNames, unknownTargetMessage,
   type LinkArgMode,
 } from '../core/catalogue.js';
 import { defaults } from '../core/answers.js';
 import { ciProviders } from '../core/ci.js';
 import { UsageError } from '../core/errors.js';
 import { posixWord } from '../core/shell.js';
-import { closest, didYouMean } from './words.js';
+import { closest, didYouMean } from '../core/nearest.js';
 
 export interface CreateOptions {
   command: 'create';
@@ -270,10 +270,8 @@ export function unknownBoard(board: string): string {
     : `unknown board "${board}"; choose one of: ${ids.join(', ')} (or a bare target with --target)`;
 }
 
-/** An unknown target in one line: the near ones, or the whole catalogue. */
+/** The core's line for an unknown target; where it names only the near ones, the flag that lists them all. */
 export function unknownTarget(target: string): string {
-  const near = closest(target, catalogue.map((entry) => entry.id));
-  return near.length > 0
-    ? `unknown target "${target}"${didYouMean(near)} (--list-targets shows them all)`
-    : `unknown target "${target}"; choose one of: ${catalogue.map((entry) => entry.id).join(', ')}`;
+  const { message, near } = unknownTargetMessage(target);
+  return near.length > 0 ? `${message} (--list-targets shows them all)` : message;
 }

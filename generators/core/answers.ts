@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { catalogue, editions, findTarget, linkArgModes, templateNames, type Edition, type LinkArgMode, type TemplateName } from './catalogue.js';
+import { editions, findTarget, linkArgModes, templateNames, unknownTargetMessage, type Edition, type LinkArgMode, type TemplateName } from './catalogue.js';
 import { checkCrateName } from './crate-name.js';
 import { ciProviders, type CiProvider } from './ci.js';
 import { checkAnswerTypes } from './arguments.js';
@@ -97,7 +97,9 @@ export function checkAnswers(input: AnswersInput): { answers: Answers; warnings:
   const targetId = input.target ?? defaults.target;
   const target = findTarget(targetId);
   if (!target) {
-    throw new AnswerError('target', `unknown target "${targetId}"; choose one of: ${catalogue.map((t) => t.id).join(', ')}`, defaults.target);
+    const { message, near } = unknownTargetMessage(targetId);
+    // A near one is named in the message; with none, the default is the example.
+    throw new AnswerError('target', message, near.length > 0 ? undefined : defaults.target);
   }
   const template = oneOf('template', input.template ?? defaults.template, templateNames);
   const edition = oneOf('edition', String(input.edition ?? defaults.edition), editions);

@@ -5,6 +5,8 @@
  */
 
 /** A folder under `templates/rust/` holding main.hello.rs, main.minimal.rs and, for bare metal with a memory map, link.x.hbs. */
+import { closest, didYouMean } from './nearest.js';
+
 export type Family = 'host' | 'cortex-m' | 'aarch64' | 'riscv' | 'x86_64' | 'uefi';
 
 export type HostOs = 'linux' | 'windows' | 'macos';
@@ -734,6 +736,13 @@ export function findBoard(id: string): Board | undefined {
 
 export function findTarget(id: string): Target | undefined {
   return catalogue.find((target) => target.id === id);
+}
+
+/** An unknown target in one line: the near ones (`; did you mean …?`), else every target; and the near ones. */
+export function unknownTargetMessage(id: string): { message: string; near: string[] } {
+  const ids = catalogue.map((target) => target.id);
+  const near = closest(id, ids);
+  return { message: `unknown target "${id}"${near.length > 0 ? didYouMean(near) : `; choose one of: ${ids.join(', ')}`}`, near };
 }
 
 /** The runner line for `.cargo/config.toml`; cargo appends the binary's path. */
