@@ -3,8 +3,8 @@
  * templates/ at run time renders, for every catalogue variant; an author's
  * override is still compiled at run time, and only that file.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { precompiledFolderOf, writePrecompiledTemplates } from '../scripts/precompile-templates.js';
@@ -15,6 +15,7 @@ import { planProject } from '../generators/core/plan.js';
 import { precompiledTable, renderPlan, templateReader, templatesDir } from '../generators/core/render.js';
 import { readOverlay } from '../generators/io/overlay.js';
 import { scratch } from './support/cli.js';
+import { filesUnder } from './support/files.js';
 
 const tmp = scratch('cf-precompiled-');
 afterAll(tmp.cleanup);
@@ -30,13 +31,6 @@ beforeAll(() => {
 const variants = catalogue.flatMap((target) => templateNames.flatMap((template) => editions.flatMap((edition) =>
   linkArgModes.filter((mode) => target.kind === 'host' || mode === 'build-rs').flatMap((linkArgs) =>
     [false, true].map((inWorkspace) => ({ target: target.id, template, edition, linkArgs, inWorkspace }))))));
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [relative(templatesDir(), path).replaceAll('\\', '/')];
-  });
-}
 
 describe('precompiled templates', () => {
   it('hold every project template of templates/ (the course reads its own from disk), each .hbs file precompiled', () => {

@@ -4,8 +4,8 @@
  * file parsed, no HTML entity or empty value, and a README whose every
  * statement is true for that exact target and mode (checked against the plan).
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,16 +16,10 @@ import { libraryName, planProject, postUrl, type RenderContext } from '../genera
 import { renderTemplate } from '../generators/core/render.js';
 import { debuggerFor } from '../generators/core/debugger.js';
 import { runCli, scratch } from './support/cli.js';
+import { filesUnder } from './support/files.js';
 
 const root = scratch('cf-render-');
 afterAll(root.cleanup);
-
-function filesUnder(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path, base) : [relative(base, path).replaceAll('\\', '/')];
-  });
-}
 
 function expectedFiles(target: Target, template: TemplateName, linkArgs: LinkArgMode, name: string): string[] {
   // Only hello has logic to keep in a library; minimal carries only the code it uses.

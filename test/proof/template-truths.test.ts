@@ -4,24 +4,18 @@
  * of `main` unreachable), and no generated file names this tool's template
  * files (`main.hello.rs`), which the reader never sees.
  */
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../generators/core/catalogue.js';
 import { repoRoot, runCli, scratch } from '../support/cli.js';
 import { missingTools, requireTools, toolchainNeeds, xcargo } from '../support/tools.js';
+import { filesUnder } from '../support/files.js';
 
 const work = scratch('cf-truths-');
 afterAll(() => work.cleanup());
 const targetDir = join(repoRoot, 'node_modules', '.cache', 'cf-firmware-target');
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 async function generate(name: string, args: string[]): Promise<string> {
   const dir = join(work.dir, name);
@@ -43,7 +37,7 @@ describe('generated files name nothing of the generator', () => {
   it.for(catalogue.map((target) => target.id))('%s minimal and hello', async (id) => {
     for (const template of ['minimal', 'hello']) {
       const dir = await generate(`names-${id}-${template}`.replace(/[^a-z0-9-]/g, '-'), ['-t', id, '--template', template]);
-      for (const file of filesUnder(dir)) {
+      for (const file of filesUnder(dir).map((path) => join(dir, path))) {
         expect(readFileSync(file, 'utf8'), relative(dir, file)).not.toMatch(/main\.(hello|minimal)\.rs|\.hbs\b/);
       }
     }
