@@ -26,14 +26,13 @@
  *   "require" condition): the ES module through Node's require(esm), typed
  *   by .d.cts copies of the declarations.
  * - dist/handlebars-compiler.cjs, the full Handlebars, for template overrides.
- *
  * - dist/precompiled/<folder>.cjs, the project templates precompiled, one
  *   file per folder of templates/, required when a template of it is first
  *   rendered (the bundles hold only their index).
  *
  * Steps: the templates are precompiled by Handlebars' own precompiler; the
- * sources are bundled; type declarations come
- * from tsc; the licences of everything bundled go to
+ * sources are bundled; type declarations come from tsc (only those the
+ * library's entry reaches are kept); the licences of everything bundled go to
  * dist/THIRD-PARTY-NOTICES.md.
  */
 import { execFileSync } from 'node:child_process';

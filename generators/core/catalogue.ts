@@ -4,9 +4,9 @@
  * Adding a target is one entry here (plus, for a new family, its template folder).
  */
 
-/** A folder under `templates/rust/` holding main.hello.rs, main.minimal.rs and, for bare metal with a memory map, link.x.hbs. */
 import { closest, didYouMean } from './nearest.js';
 
+/** A folder under `templates/rust/` holding main.hello.rs, main.minimal.rs and, for bare metal with a memory map, link.x.hbs. */
 export type Family = 'host' | 'cortex-m' | 'aarch64' | 'riscv' | 'x86_64' | 'uefi';
 
 export type HostOs = 'linux' | 'windows' | 'macos';

@@ -72,10 +72,8 @@ export function precompiledTable(index: Record<string, string[]>, dir?: string):
   const table: Record<string, BuiltInTemplate> = {};
   for (const [folder, paths] of Object.entries(index)) {
     let loaded: Record<string, BuiltInTemplate> | undefined;
-    const load = () => {
-      const require = process.getBuiltinModule('node:module').createRequire(import.meta.filename);
-      return (loaded ??= require(join(dir ?? join(packageDir(), 'dist', 'precompiled'), `${folder}.cjs`)) as Record<string, BuiltInTemplate>);
-    };
+    const load = () => (loaded ??= process.getBuiltinModule('node:module').createRequire(import.meta.filename)(
+      join(dir ?? join(packageDir(), 'dist', 'precompiled'), `${folder}.cjs`)) as Record<string, BuiltInTemplate>);
     for (const path of paths) Object.defineProperty(table, path, { enumerable: true, get: () => load()[path] });
   }
   return table;
