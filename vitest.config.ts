@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -8,6 +9,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // The CLIs the tests spawn keep V8's code cache in the checkout, not in this user's ~/.cache.
+    env: { XDG_CACHE_HOME: fileURLToPath(new URL('.tmp/xdg-cache', import.meta.url)) },
     include: ['test/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

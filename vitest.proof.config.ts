@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -9,6 +10,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // The CLIs the tests spawn keep V8's code cache in the checkout, not in this user's ~/.cache.
+    env: { XDG_CACHE_HOME: fileURLToPath(new URL('.tmp/xdg-cache', import.meta.url)) },
     include: ['test/proof/**/*.test.ts'],
     // dist/ built and packed once for the run (test/support/packed.global.ts).
     globalSetup: ['test/support/packed.global.ts'],

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-require("../dist/cli.cjs").run(process.argv.slice(2));
+require("../dist/start.cjs").start(process.argv.slice(2));

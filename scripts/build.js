@@ -11,7 +11,9 @@
  * larger.)
  *
  * Outputs:
- * - dist/cli.cjs, the command: one CommonJS file (bin/ requires it). A
+ * - dist/start.cjs, which bin/ requires: it loads dist/cli.cjs through
+ *   V8's code cache kept in this user's private cache folder.
+ * - dist/cli.cjs, the command: one CommonJS file. A
  *   scaffold takes ~25 ms beyond Node's own start, and on Node 20 the same
  *   code as ES modules cost ~8 ms more: the ESM loader, a resolve and a fetch
  *   per chunk, and a facade per built-in module (node:fs's reads every
@@ -152,6 +154,8 @@ const cli = await esbuild.build({
   entryPoints: { cli: join(root, 'generators/cli/main.ts') },
   plugins: [precompiledTemplates, librariesBeside, courseApart],
 });
+// bin/ requires this one: it loads dist/cli.cjs through V8's code cache (generators/io/code-cache.ts).
+await esbuild.build({ ...commonJs, entryPoints: { start: join(root, 'generators/cli/start.ts') } });
 const course = await esbuild.build({
   ...commonJs,
   entryPoints: { course: join(root, 'generators/cli/course-entry.ts') },

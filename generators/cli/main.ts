@@ -4,7 +4,7 @@
  * and a non-zero exit status. Nothing runs at import but `run()` at the end.
  */
 import { boards, catalogue, describeBoard, describeTarget } from '../core/catalogue.js';
-import { packageVersion } from '../core/render.js';
+import { loadOwnFilesWith, packageVersion } from '../core/render.js';
 import type { ScaffoldResult, shownResult } from '../scaffold.js';
 import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
@@ -102,7 +102,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-export function run(argv: string[]): void {
+/** Runs the command; `requireOwnFile`, from the start (dist/start.cjs), loads the package's templates as it loaded this bundle. */
+export function run(argv: string[], requireOwnFile?: (path: string) => unknown): void {
+  if (requireOwnFile) loadOwnFilesWith(requireOwnFile);
   // The course is a front end of its own, loaded only for its commands.
   if (argv[0] === 'course' || argv[0] === 'check') void import('./course-entry.js').then((course) => course.run(argv));
   else runCommand(argv, main);

@@ -62,6 +62,14 @@ export function packageVersion(): string {
 /** Same options as scripts/precompile-templates.js, so precompiled and run-time compiled templates render alike. */
 const compileOptions = { noEscape: true, strict: true };
 
+/** How the package's own CommonJS files (dist/precompiled/) are loaded: require(), unless a front end gives another way. */
+let requireOwnFile = (path: string): unknown => process.getBuiltinModule('node:module').createRequire(import.meta.filename)(path);
+
+/** The command's start loads them through V8's code cache (io/code-cache.ts), as it loads the command itself. */
+export function loadOwnFilesWith(load: (path: string) => unknown): void {
+  requireOwnFile = load;
+}
+
 /**
  * The precompiled templates of an index (the bundle's: see
  * built-in-templates.ts), as one table: a folder's file in `dir` (default
@@ -72,8 +80,7 @@ export function precompiledTable(index: Record<string, string[]>, dir?: string):
   const table: Record<string, BuiltInTemplate> = {};
   for (const [folder, paths] of Object.entries(index)) {
     let loaded: Record<string, BuiltInTemplate> | undefined;
-    const load = () => (loaded ??= process.getBuiltinModule('node:module').createRequire(import.meta.filename)(
-      join(dir ?? join(packageDir(), 'dist', 'precompiled'), `${folder}.cjs`)) as Record<string, BuiltInTemplate>);
+    const load = () => (loaded ??= requireOwnFile(join(dir ?? join(packageDir(), 'dist', 'precompiled'), `${folder}.cjs`)) as Record<string, BuiltInTemplate>);
     for (const path of paths) Object.defineProperty(table, path, { enumerable: true, get: () => load()[path] });
   }
   return table;

@@ -22,6 +22,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { fnv1a64 } from '../core/fnv.js';
 import { showPath } from './fs-errors.js';
 import { stateFolder } from './state.js';
 
@@ -39,12 +40,8 @@ export function randomHex(digits: number): string {
   return hex.slice(0, digits);
 }
 
-/** FNV-1a, 64 bits: a lock's file name from its path. A collision would only make two paths share a lock. */
-export function lockName(key: string): string {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of Buffer.from(key)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
-  return hash.toString(16).padStart(16, '0');
-}
+/** A lock's file name from its path. A collision would only make two paths share a lock. */
+export const lockName = (key: string): string => fnv1a64(key);
 
 /** The lock file's name for a path: never one a generated file or our staging uses. */
 export const lockFileName = (path: string): string => `.create-freestanding-${lockName(path)}.lock`;

@@ -8,6 +8,10 @@
  * Where: `$XDG_STATE_HOME/create-freestanding`, else
  * `~/.local/state/create-freestanding`; with no usable home, a folder of this
  * user's in the temporary directory (checked the same way).
+ *
+ * The cache folder (V8's code cache of the command, io/code-cache.ts) is
+ * private the same way: `$XDG_CACHE_HOME/create-freestanding`, else
+ * `~/.cache/create-freestanding`; with none, there is no cache.
  */
 import { lstatSync, mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -51,10 +55,9 @@ function refuseShared(folder: string): void {
   }
 }
 
-/** The private folder, created on first use; a UsageError when it is not private. */
-export function stateFolder(): string {
-  if (cached !== undefined) return cached;
-  const xdg = process.env.XDG_STATE_HOME;
+/** `$<xdg>/create-freestanding`, then `~/<inHome>/create-freestanding`: each only when absolute, as the XDG spec says. */
+function xdgCandidates(xdgVariable: string, inHome: string[]): string[] {
+  const xdg = process.env[xdgVariable];
   const home = (() => {
     try {
       return homedir();
@@ -62,14 +65,36 @@ export function stateFolder(): string {
       return '';
     }
   })();
-  const candidates = [
+  return [
     ...(xdg && isAbsolute(xdg) ? [join(xdg, 'create-freestanding')] : []),
-    ...(home && isAbsolute(home) ? [join(home, '.local', 'state', 'create-freestanding')] : []),
-    join(tmpdir(), `create-freestanding-${uid() ?? 'user'}`),
+    ...(home && isAbsolute(home) ? [join(home, ...inHome, 'create-freestanding')] : []),
   ];
+}
+
+/** The private folder, created on first use; a UsageError when it is not private. */
+export function stateFolder(): string {
+  if (cached !== undefined) return cached;
+  const candidates = [...xdgCandidates('XDG_STATE_HOME', ['.local', 'state']), join(tmpdir(), `create-freestanding-${uid() ?? 'user'}`)];
   const folder = candidates.find(makePrivate);
   if (folder === undefined) throw new UsageError(`no private folder could be created for create-freestanding's records (tried ${candidates.map(showPath).join(', ')}); set XDG_STATE_HOME to a writable folder of yours`);
   refuseShared(folder);
   cached = folder;
   return folder;
+}
+
+/**
+ * The private cache folder, created on first use; undefined where there is none
+ * to trust: no owner to check (Windows), no home, or a folder another user
+ * could write to (a code cache is code).
+ */
+export function cacheFolder(): string | undefined {
+  if (uid() === undefined) return undefined;
+  const folder = xdgCandidates('XDG_CACHE_HOME', ['.cache']).find(makePrivate);
+  if (folder === undefined) return undefined;
+  try {
+    refuseShared(folder);
+    return folder;
+  } catch {
+    return undefined;
+  }
 }

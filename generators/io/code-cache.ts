@@ -1,0 +1,128 @@
+/**
+ * V8's code cache for the command's bundle (dist/cli.cjs): the bytecode of the
+ * functions a run compiled, kept in this user's private cache folder, so a
+ * later start deserializes them instead of parsing and compiling the bundle
+ * again (about a tenth of a scaffold; `npm run bench` shows both starts).
+ *
+ * A record is code, so it is trusted only as this user's own files are: it is
+ * read from the private cache folder alone (state.ts: owned by this user,
+ * closed to others, not a link), through read-file.ts (a regular file, not a
+ * link), and only for the exact bundle it was made from. V8 checks a record
+ * against its own version and flags, but against the source only by its
+ * length, so each record starts with a line naming the bundle's path, device,
+ * inode, size and times, and Node's version and architecture.
+ *
+ * A missing, stale or rejected record means an ordinary compile, and a new
+ * record written when the process exits (so it holds what the run compiled);
+ * any failure to read or write one is ignored: the cache only saves time.
+ */
+import { isAscii } from 'node:buffer';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import { fnv1a64 } from '../core/fnv.js';
+import { readRegularFile } from './read-file.js';
+import { cacheFolder } from './state.js';
+
+/** Larger than any record of ours (about 300 KB); a larger file there is not one. */
+const recordLimit = 16 * 1024 * 1024;
+/** A record no run has written for this long belongs to a bundle most likely gone (another version, a removed npx folder). */
+const unusedAfterMs = 30 * 24 * 60 * 60 * 1000;
+
+/** The private cache folder, looked up once per process (the command loads up to four files through it). */
+let foundCacheFolder: { folder: string | undefined } | undefined;
+
+/** How CommonJS wraps a module; the cache is made of, and checked against, this exact text. */
+export const wrapModule = (source: string): string => `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
+
+/** The first line of a record: what must be the same for its bytecode to be this bundle's. */
+export function recordKey(file: string, stats: { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }): string {
+  return JSON.stringify(['create-freestanding code cache 1', file, stats.dev, stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs, process.version, process.arch]);
+}
+
+/** Where the record of `file` is kept in `folder`. */
+export const recordPath = (folder: string, file: string): string => join(folder, `${fnv1a64(file)}.v8`);
+
+/** The bytecode of a record whose first line is `key`; undefined for anything else. */
+function readRecord(path: string, key: string): Buffer | undefined {
+  try {
+    const record = readRegularFile(path, recordLimit);
+    const newline = record.indexOf(10);
+    return newline !== -1 && record.toString('utf8', 0, newline) === key ? record.subarray(newline + 1) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a record whole or not at all: a private temporary file, renamed over the old record. */
+function writeRecord(path: string, key: string, bytecode: Buffer): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  let fd: number;
+  try {
+    fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  } catch {
+    return;
+  }
+  try {
+    const bytes = Buffer.concat([Buffer.from(`${key}\n`), bytecode]);
+    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
+    closeSync(fd);
+    renameSync(temporary, path);
+  } catch {
+    try {
+      closeSync(fd);
+    } catch { /* closed already */ }
+    try {
+      unlinkSync(temporary);
+    } catch { /* gone already */ }
+  }
+}
+
+/** Removes records (and temporary files) nothing has written for a month; only when a record is written, so a start with a good record reads one file. */
+function sweep(folder: string, keep: string): void {
+  try {
+    const now = Date.now();
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (path === keep || !/\.v8(\.\d+\.tmp)?$/.test(name)) continue;
+      const stats = lstatSync(path);
+      if (stats.isFile() && now - stats.mtimeMs > unusedAfterMs) unlinkSync(path);
+    }
+  } catch { /* a sweep only saves space */ }
+}
+
+/**
+ * Requires the CommonJS bundle at `file` (an absolute path) through the code
+ * cache; where there is no private cache folder, compiles it as require() would.
+ */
+export function requireWithCodeCache(file: string): unknown {
+  const fd = openSync(file, 'r');
+  let source: string;
+  let stats;
+  try {
+    stats = fstatSync(fd);
+    const bytes = readFileSync(fd);
+    // esbuild writes ASCII (it escapes the rest): read as Latin-1, a third of the cost of decoding UTF-8.
+    source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const folder = (foundCacheFolder ??= { folder: cacheFolder() }).folder;
+  const key = recordKey(file, stats);
+  const path = folder === undefined ? undefined : recordPath(folder, file);
+  const cachedData = path === undefined ? undefined : readRecord(path, key);
+  const script = new Script(wrapModule(source), { filename: file, cachedData });
+  if (path !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+    process.once('exit', () => {
+      try {
+        writeRecord(path, key, script.createCachedData());
+        sweep(folder!, path);
+      } catch { /* the cache only saves time */ }
+    });
+  }
+  const module = { exports: {} as unknown };
+  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return module.exports;
+}
