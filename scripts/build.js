@@ -156,6 +156,8 @@ const cli = await esbuild.build({
 });
 // bin/ requires this one: it loads dist/cli.cjs through V8's code cache (generators/io/code-cache.ts).
 await esbuild.build({ ...commonJs, entryPoints: { start: join(root, 'generators/cli/start.ts') } });
+// A vm.Script has no loader for import() (Node's is experimental there), so what the cache loads must not use one.
+if (/(?<![\w$.])import\(/.test(readFileSync(join(dist, 'cli.cjs'), 'utf8'))) throw new Error('build: dist/cli.cjs calls import(), which a script loaded through the code cache cannot; require the module instead');
 const course = await esbuild.build({
   ...commonJs,
   entryPoints: { course: join(root, 'generators/cli/course-entry.ts') },
