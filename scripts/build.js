@@ -13,9 +13,8 @@
  * Outputs:
  * - dist/start.cjs, which bin/ requires: it loads dist/cli.cjs through
  *   V8's code cache kept in this user's private cache folder.
- * - dist/cli.cjs, the command: one CommonJS file. A
- *   scaffold takes ~25 ms beyond Node's own start, and on Node 20 the same
- *   code as ES modules cost ~8 ms more: the ESM loader, a resolve and a fetch
+ * - dist/cli.cjs, the command: one CommonJS file. On Node 20 the same
+ *   code as ES modules cost a scaffold ~8 ms more: the ESM loader, a resolve and a fetch
  *   per chunk, and a facade per built-in module (node:fs's reads every
  *   export, which loads Node's stream modules). Measured with farm-bench;
  *   `npm run bench` shows the result.
