@@ -43,7 +43,15 @@ function trojanRecord(marker: string, key = recordKey(bundle, statSync(bundle)))
   const source = `${payload}//${'x'.repeat(length - payload.length - 2)}`;
   expect(source.length).toBe(length);
   const bytecode = new Script(wrapModule(source), { filename: bundle }).createCachedData();
-  return Buffer.concat([Buffer.from(`${key}\n`), bytecode]);
+  // Written, it says, by a run that loaded 99 files: no run replaces it for reaching further.
+  return Buffer.concat([Buffer.from(`${key}\n99\n`), bytecode]);
+}
+
+/** A record's first two lines: the key, and how many files the run that wrote it loaded. */
+function headOf(record: string): string[] {
+  const bytes = readFileSync(record);
+  const keyEnd = bytes.indexOf(10);
+  return [bytes.subarray(0, keyEnd).toString(), bytes.subarray(keyEnd + 1, bytes.indexOf(10, keyEnd + 1)).toString()];
 }
 
 /** A cache home whose folder holds `record` as the bundle's record, the folder made with `mode`. */
@@ -116,8 +124,7 @@ describe('a planted code cache record', () => {
     const { result } = await scaffoldWith(home);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(existsSync(marker)).toBe(false);
-    const written = readFileSync(record);
-    expect(written.subarray(0, written.indexOf(10)).toString()).toBe(recordKey(bundle, statSync(bundle)));
+    expect(headOf(record)[0]).toBe(recordKey(bundle, statSync(bundle)));
   });
 });
 
@@ -133,14 +140,27 @@ describe('the code cache', () => {
     expect(readdirSync(first.folder).map((name) => join(first.folder, name)).sort()).toEqual([...records].sort());
     const written = records.map((record) => lstatSync(record, { bigint: true }));
     expect(written.map((stats) => Number(stats.mode & 0o777n))).toEqual(records.map(() => 0o600));
-    files.forEach((file, index) => {
-      const bytes = readFileSync(records[index]);
-      expect(bytes.subarray(0, bytes.indexOf(10)).toString()).toBe(recordKey(file, statSync(file)));
-    });
+    // Each starts with what it was made for, then how many files its run loaded (the bundle and three).
+    files.forEach((file, index) => expect(headOf(records[index])).toEqual([recordKey(file, statSync(file)), '4']));
     // A record V8 rejected, or none, is written again at exit; the same times say it was neither.
     const second = await scaffoldWith(home);
     expect(second.result.exitCode, second.result.stderr).toBe(0);
     expect(records.map((record) => lstatSync(record, { bigint: true }).mtimeNs)).toEqual(written.map((stats) => stats.mtimeNs));
+  });
+
+  it('a record from a run that compiled less (--version) is replaced by the next scaffold\'s, which later starts keep', async () => {
+    const home = fresh('cache');
+    const version = await runCli(['--version'], { env: { XDG_CACHE_HOME: home } });
+    expect(version.exitCode, version.stderr).toBe(0);
+    const record = recordPath(join(home, 'create-freestanding'), bundle);
+    expect(headOf(record)[1]).toBe('1');
+    const small = lstatSync(record).size;
+    await scaffoldWith(home);
+    expect(headOf(record)[1]).toBe('4');
+    expect(lstatSync(record).size).toBeGreaterThan(small);
+    const written = lstatSync(record, { bigint: true }).mtimeNs;
+    await scaffoldWith(home);
+    expect(lstatSync(record, { bigint: true }).mtimeNs).toBe(written);
   });
 
   it('a record V8 rejects (another Node flag set) is written again', async () => {

@@ -1,8 +1,9 @@
 /**
- * V8's code cache for the command's bundle (dist/cli.cjs): the bytecode of the
- * functions a run compiled, kept in this user's private cache folder, so a
- * later start deserializes them instead of parsing and compiling the bundle
- * again (about a tenth of a scaffold; `npm run bench` shows both starts).
+ * V8's code cache for the command's own CommonJS files (dist/cli.cjs and the
+ * precompiled templates it renders): the bytecode of the functions a run
+ * compiled, kept in this user's private cache folder, so a later start
+ * deserializes them instead of parsing and compiling again (about a tenth of
+ * a scaffold; `npm run bench` shows both starts).
  *
  * A record is code, so it is trusted only as this user's own files are: it is
  * read from the private cache folder alone (state.ts: owned by this user,
@@ -13,8 +14,11 @@
  * inode, size and times, and Node's version and architecture.
  *
  * A missing, stale or rejected record means an ordinary compile, and a new
- * record written when the process exits (so it holds what the run compiled);
- * any failure to read or write one is ignored: the cache only saves time.
+ * record written when the process exits (so it holds what the run compiled).
+ * So does a record written by a run that loaded fewer of these files: what
+ * `--help` compiled is a small part of a scaffold, and the first scaffold
+ * after it replaces its records. Any failure to read or write a record is
+ * ignored: the cache only saves time.
  */
 import { isAscii } from 'node:buffer';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
@@ -30,8 +34,10 @@ const recordLimit = 16 * 1024 * 1024;
 /** A record no run has written for this long belongs to a bundle most likely gone (another version, a removed npx folder). */
 const unusedAfterMs = 30 * 24 * 60 * 60 * 1000;
 
-/** The private cache folder, looked up once per process (the command loads up to four files through it). */
+/** The private cache folder, looked up once per process (the command and its templates are loaded through it). */
 let foundCacheFolder: { folder: string | undefined } | undefined;
+/** How many files this process loaded through the cache: how much of the command a run's records hold. */
+let filesLoaded = 0;
 
 /** How CommonJS wraps a module; the cache is made of, and checked against, this exact text. */
 export const wrapModule = (source: string): string => `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
@@ -44,19 +50,28 @@ export function recordKey(file: string, stats: { dev: number; ino: number; size:
 /** Where the record of `file` is kept in `folder`. */
 export const recordPath = (folder: string, file: string): string => join(folder, `${fnv1a64(file)}.v8`);
 
-/** The bytecode of a record whose first line is `key`; undefined for anything else. */
-function readRecord(path: string, key: string): Buffer | undefined {
+/** A record: `key`, then how many files the run that wrote it loaded, then the bytecode. */
+interface CodeRecord {
+  reach: number;
+  bytecode: Buffer;
+}
+
+/** The record at `path` if its first line is `key`; undefined for anything else. */
+function readRecord(path: string, key: string): CodeRecord | undefined {
   try {
     const record = readRegularFile(path, recordLimit);
-    const newline = record.indexOf(10);
-    return newline !== -1 && record.toString('utf8', 0, newline) === key ? record.subarray(newline + 1) : undefined;
+    const keyEnd = record.indexOf(10);
+    const reachEnd = record.indexOf(10, keyEnd + 1);
+    if (keyEnd === -1 || reachEnd === -1 || record.toString('utf8', 0, keyEnd) !== key) return undefined;
+    const reach = Number(record.toString('utf8', keyEnd + 1, reachEnd));
+    return Number.isInteger(reach) ? { reach, bytecode: record.subarray(reachEnd + 1) } : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Writes a record whole or not at all: a private temporary file, renamed over the old record. */
-function writeRecord(path: string, key: string, bytecode: Buffer): void {
+function writeRecord(path: string, key: string, reach: number, bytecode: Buffer): void {
   const temporary = `${path}.${process.pid}.tmp`;
   let fd: number;
   try {
@@ -65,7 +80,7 @@ function writeRecord(path: string, key: string, bytecode: Buffer): void {
     return;
   }
   try {
-    const bytes = Buffer.concat([Buffer.from(`${key}\n`), bytecode]);
+    const bytes = Buffer.concat([Buffer.from(`${key}\n${reach}\n`), bytecode]);
     for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
     closeSync(fd);
     renameSync(temporary, path);
@@ -108,15 +123,17 @@ export function requireWithCodeCache(file: string): unknown {
   } finally {
     closeSync(fd);
   }
+  filesLoaded += 1;
   const folder = (foundCacheFolder ??= { folder: cacheFolder() }).folder;
   const key = recordKey(file, stats);
   const path = folder === undefined ? undefined : recordPath(folder, file);
-  const cachedData = path === undefined ? undefined : readRecord(path, key);
-  const script = new Script(wrapModule(source), { filename: file, cachedData });
-  if (path !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+  const record = path === undefined ? undefined : readRecord(path, key);
+  const script = new Script(wrapModule(source), { filename: file, cachedData: record?.bytecode });
+  if (path !== undefined) {
     process.once('exit', () => {
+      if (record !== undefined && script.cachedDataRejected !== true && record.reach >= filesLoaded) return;
       try {
-        writeRecord(path, key, script.createCachedData());
+        writeRecord(path, key, filesLoaded, script.createCachedData());
         sweep(folder!, path);
       } catch { /* the cache only saves time */ }
     });
