@@ -163,6 +163,24 @@ describe('the code cache', () => {
     expect(lstatSync(record, { bigint: true }).mtimeNs).toBe(written);
   });
 
+  it('writing a record removes those of files that are gone (yarn dlx runs from a new folder each time), and keeps the others', async () => {
+    const home = fresh('cache');
+    const folder = join(home, 'create-freestanding');
+    mkdirSync(folder, { mode: 0o700 });
+    const gone = join(fresh('dlx'), 'gone', 'dist', 'cli.cjs');
+    const kept = join(fresh('dlx'), 'kept.cjs');
+    writeFileSync(kept, 'module.exports = 1;\n');
+    for (const file of [gone, kept]) {
+      const key = JSON.stringify(['create-freestanding code cache 1', file, 1, 1, 1, 1, 1, process.version, process.arch]);
+      writeFileSync(recordPath(folder, file), `${key}\n4\nbytecode`, { mode: 0o600 });
+    }
+    const { result } = await scaffoldWith(home);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(existsSync(recordPath(folder, gone))).toBe(false);
+    expect(existsSync(recordPath(folder, kept))).toBe(true);
+    expect(existsSync(recordPath(folder, bundle))).toBe(true);
+  });
+
   it('a record V8 rejects (another Node flag set) is written again', async () => {
     const home = fresh('cache');
     await scaffoldWith(home);

@@ -21,7 +21,7 @@
  * ignored: the cache only saves time.
  */
 import { isAscii } from 'node:buffer';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -38,6 +38,8 @@ const unusedAfterMs = 30 * 24 * 60 * 60 * 1000;
 let foundCacheFolder: { folder: string | undefined } | undefined;
 /** How many files this process loaded through the cache: how much of the command a run's records hold. */
 let filesLoaded = 0;
+/** The folder is swept once per process, when its first record is written. */
+let swept = false;
 
 /** How CommonJS wraps a module; the cache is made of, and checked against, this exact text. */
 export const wrapModule = (source: string): string => `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
@@ -94,7 +96,23 @@ function writeRecord(path: string, key: string, reach: number, bytecode: Buffer)
   }
 }
 
-/** Removes records (and temporary files) nothing has written for a month; only when a record is written, so a start with a good record reads one file. */
+/** The file a record was made for, from its first line; undefined when it cannot be read as one of ours. */
+function recordedFile(path: string): string | undefined {
+  try {
+    const record = readRegularFile(path, recordLimit);
+    const key = JSON.parse(record.toString('utf8', 0, record.indexOf(10))) as unknown;
+    return Array.isArray(key) && typeof key[1] === 'string' ? key[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the records of files that are gone (`yarn dlx` and `pnpm dlx` run
+ * the package from a new temporary folder each time) and anything of ours
+ * nothing has written for a month. Only when a record is written, so a start
+ * with good records reads nothing more.
+ */
 function sweep(folder: string, keep: string): void {
   try {
     const now = Date.now();
@@ -102,7 +120,9 @@ function sweep(folder: string, keep: string): void {
       const path = join(folder, name);
       if (path === keep || !/\.v8(\.\d+\.tmp)?$/.test(name)) continue;
       const stats = lstatSync(path);
-      if (stats.isFile() && now - stats.mtimeMs > unusedAfterMs) unlinkSync(path);
+      if (!stats.isFile()) continue;
+      const made = name.endsWith('.v8') ? recordedFile(path) : undefined;
+      if (now - stats.mtimeMs > unusedAfterMs || (made !== undefined && !existsSync(made))) unlinkSync(path);
     }
   } catch { /* a sweep only saves space */ }
 }
@@ -112,19 +132,16 @@ function sweep(folder: string, keep: string): void {
  * cache; where there is no private cache folder, compiles it as require() would.
  */
 export function requireWithCodeCache(file: string): unknown {
-  const fd = openSync(file, 'r');
-  let source: string;
-  let stats;
-  try {
-    stats = fstatSync(fd);
-    const bytes = readFileSync(fd);
-    // esbuild writes ASCII (it escapes the rest): read as Latin-1, a third of the cost of decoding UTF-8.
-    source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  // By name, not through a descriptor: Yarn's Plug'n'Play serves the package from a zip archive,
+  // and its file system gives descriptors that Node's own readFileSync cannot read.
+  const stats = statSync(file);
+  const bytes = readFileSync(file);
+  // esbuild writes ASCII (it escapes the rest): read as Latin-1, a third of the cost of decoding UTF-8.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  // A file replaced while it was read (an install in progress) gets no record: the key would not be its own.
+  const unchanged = recordKey(file, statSync(file)) === recordKey(file, stats);
   filesLoaded += 1;
-  const folder = (foundCacheFolder ??= { folder: cacheFolder() }).folder;
+  const folder = unchanged ? (foundCacheFolder ??= { folder: cacheFolder() }).folder : undefined;
   const key = recordKey(file, stats);
   const path = folder === undefined ? undefined : recordPath(folder, file);
   const record = path === undefined ? undefined : readRecord(path, key);
@@ -134,7 +151,8 @@ export function requireWithCodeCache(file: string): unknown {
       if (record !== undefined && script.cachedDataRejected !== true && record.reach >= filesLoaded) return;
       try {
         writeRecord(path, key, filesLoaded, script.createCachedData());
-        sweep(folder!, path);
+        if (!swept) sweep(folder!, path);
+        swept = true;
       } catch { /* the cache only saves time */ }
     });
   }
