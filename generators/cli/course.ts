@@ -18,7 +18,7 @@ import { renderSteps } from '../course/steps.js';
 import { formatTable, verifyCourse, verifyExitCode } from '../course/verify.js';
 import { courseWorkflow, workflowPath } from '../course/workflow.js';
 import { print, printError } from '../io/output.js';
-import { askChoice, askText } from '../io/prompt.js';
+import { askChoice, askText, onTerminal } from '../io/prompt.js';
 import { oneOf } from './args.js';
 
 export const courseUsage = `Usage: create-freestanding course [directory] [options]
@@ -97,7 +97,7 @@ async function runCourse(argv: string[]): Promise<number> {
   });
   if (values.help) { print(courseUsage); return 0; }
   if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')}`);
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !values.yes;
+  const interactive = !values.yes && onTerminal();
   let directory: string | undefined = positionals[0];
   let os = oneOf('os', values.os, courseOses);
   let emit = oneOf('emit', values.emit, emitModes);

@@ -10,6 +10,7 @@ import { parseCommandLine, usage, type CreateOptions } from './args.js';
 import { askOnTerminal, resolveAnswers } from './answers.js';
 import { runCommand } from './run.js';
 import { print, printError } from '../io/output.js';
+import { onTerminal } from '../io/prompt.js';
 import { escapeControls, showText } from '../core/shell.js';
 
 function listTargets(json: boolean): string {
@@ -45,14 +46,9 @@ function printResult(result: ScaffoldResult, { addedTo, nextSteps }: ReturnType<
 }
 
 async function create(options: CreateOptions): Promise<number> {
-  // Asked only when an answer is missing: node:tty loads node:net, which the flag path never needs.
-  // (isatty, not process.stdin.isTTY: the latter builds a stdin stream.)
-  const interactive = () => {
-    const { isatty } = process.getBuiltinModule('node:tty');
-    return isatty(0) && isatty(1);
-  };
+  // onTerminal is asked only when an answer is missing: the flag path never loads node:tty.
   const input = await resolveAnswers(options, {
-    interactive, ask: askOnTerminal, warn: (line) => printError(`create-freestanding: ${escapeControls(line)}`),
+    interactive: onTerminal, ask: askOnTerminal, warn: (line) => printError(`create-freestanding: ${escapeControls(line)}`),
   });
   const { scaffold, shownResult } = await import('../scaffold.js');
   const result = await scaffold(input, {

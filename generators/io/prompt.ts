@@ -5,6 +5,16 @@
  */
 import { CancelledError } from '../core/errors.js';
 
+/**
+ * Whether questions can be asked: stdin and stdout are terminals. isatty, not
+ * process.stdin.isTTY, which builds a stdin stream; node:tty (it loads node:net)
+ * only when this is called, which the flag path never does.
+ */
+export function onTerminal(): boolean {
+  const { isatty } = process.getBuiltinModule('node:tty');
+  return isatty(0) && isatty(1);
+}
+
 async function cancellable<T>(ask: () => Promise<T>): Promise<T> {
   try {
     return await ask();
