@@ -138,11 +138,11 @@ export function requireWithCodeCache(file: string): unknown {
   const bytes = readFileSync(file);
   // esbuild writes ASCII (it escapes the rest): read as Latin-1, a third of the cost of decoding UTF-8.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const key = recordKey(file, stats);
   // A file replaced while it was read (an install in progress) gets no record: the key would not be its own.
-  const unchanged = recordKey(file, statSync(file)) === recordKey(file, stats);
+  const unchanged = recordKey(file, statSync(file)) === key;
   filesLoaded += 1;
   const folder = unchanged ? (foundCacheFolder ??= { folder: cacheFolder() }).folder : undefined;
-  const key = recordKey(file, stats);
   const path = folder === undefined ? undefined : recordPath(folder, file);
   const record = path === undefined ? undefined : readRecord(path, key);
   const script = new Script(wrapModule(source), { filename: file, cachedData: record?.bytecode });
